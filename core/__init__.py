@@ -1,0 +1,1 @@
+"""LSTM Lab core: all logic, no Streamlit. TensorFlow is imported lazily inside functions."""
