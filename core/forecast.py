@@ -1,0 +1,457 @@
+"""Many-to-many LSTM forecaster for daily prices, with the persistence baseline beside it.
+
+How it works
+------------
+Prices become daily log returns ``r_t = log(p_t / p_{t-1})``: a scale-free target, so test prices
+above anything seen in training are no problem. The returns are split chronologically into a
+training, a validation and a test part, and standardised with the mean and standard deviation of
+the training part only.
+
+Each window holds ``lookback`` consecutive returns. The LSTM reads it with ``return_sequences=True``
+and a Dense head at every step predicts the *next* day's return at every step, so the target is the
+window shifted by one day and every step is trained (a true many-to-many model). The next-day
+forecast is the last step's output.
+
+Daily returns are close to unpredictable. So that an LSTM with no real skill cannot do worse than
+"tomorrow = today", its predicted return is multiplied by a shrink factor in [0, 1] fitted by least
+squares on the validation part (never the test part). A shrink of 0 means the validation data showed
+no usable signal and the forecast falls back to persistence.
+
+The H-day future forecast is recursive: each predicted return is appended to the window and the
+model is asked again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core.progress import ProgressFn, keras_progress_callback
+
+DEFAULT_LOOKBACK = 30
+DEFAULT_EPOCHS = 15
+DEFAULT_UNITS = 32
+DEFAULT_LAYERS = 1
+DEFAULT_HORIZON = 10
+DEFAULT_TEST_SHARE = 0.2
+DEFAULT_SEED = 42
+VALIDATION_SHARE = 0.15  # of the part before the test part
+BATCH_SIZE = 64
+PATIENCE = 4
+DROPOUT = 0.1
+MIN_TEST_DAYS = 20
+MIN_VALIDATION_DAYS = 20
+MIN_TRAIN_WINDOWS = 50
+
+
+def required_rows(lookback: int, test_share: float = DEFAULT_TEST_SHARE) -> int:
+    """Smallest number of prices that leaves room for training, validation and test windows."""
+    core_days = lookback + MIN_TRAIN_WINDOWS + MIN_VALIDATION_DAYS + 1
+    with_test = int(np.ceil(core_days / (1.0 - test_share)))
+    return max(with_test, core_days + MIN_TEST_DAYS)
+
+
+def check_history(n_rows: int, lookback: int, test_share: float = DEFAULT_TEST_SHARE) -> None:
+    """Raise ValueError when a series is too short for the chosen lookback and test part."""
+    if not 0.05 <= test_share <= 0.5:
+        raise ValueError(
+            f"The test share is {test_share:.0%}; it must be between 5% and 50%. "
+            "Pick a value in that range."
+        )
+    if lookback < 2:
+        raise ValueError(f"The lookback is {lookback} days; it must be at least 2.")
+    needed = required_rows(lookback, test_share)
+    if n_rows < needed:
+        raise ValueError(
+            f"The series has {n_rows:,} prices; lookback {lookback} plus a {test_share:.0%} test "
+            f"part needs at least {needed:,}. Lower the lookback or upload a longer history."
+        )
+
+
+@dataclass(frozen=True)
+class Split:
+    """Chronological split of the return series: indices into the returns array."""
+
+    train_end: int  # returns[:train_end] are training targets
+    val_end: int  # returns[train_end:val_end] are validation targets; the rest is the test part
+
+
+def chronological_split(n_returns: int, lookback: int, test_share: float) -> Split:
+    """Split ``n_returns`` returns into training, validation and test parts, oldest first."""
+    n_test = max(MIN_TEST_DAYS, int(round(n_returns * test_share)))
+    before_test = n_returns - n_test
+    n_val = max(MIN_VALIDATION_DAYS, int(round(before_test * VALIDATION_SHARE)))
+    train_end = before_test - n_val
+    if train_end - lookback < MIN_TRAIN_WINDOWS:
+        raise ValueError(
+            f"Only {max(train_end - lookback, 0)} training windows are left after the split; "
+            f"at least {MIN_TRAIN_WINDOWS} are needed. Lower the lookback or the test share, "
+            "or upload a longer history."
+        )
+    return Split(train_end=train_end, val_end=before_test)
+
+
+def log_returns(prices: np.ndarray) -> np.ndarray:
+    """Daily log returns of a positive price array (one shorter than the input)."""
+    return np.diff(np.log(np.asarray(prices, dtype=np.float64)))
+
+
+def many_to_many_windows(values: np.ndarray, lookback: int, last_targets: range):
+    """Inputs and per-step targets for every window whose last target index is in ``last_targets``.
+
+    The window predicting target index ``t`` reads ``values[t - lookback : t]`` and its per-step
+    targets are ``values[t - lookback + 1 : t + 1]``: the input shifted one day ahead.
+    """
+    starts = np.arange(last_targets.start, last_targets.stop) - lookback
+    offsets = np.arange(lookback)
+    inputs = values[starts[:, None] + offsets]
+    targets = values[starts[:, None] + offsets + 1]
+    return inputs[..., None].astype("float32"), targets[..., None].astype("float32")
+
+
+def regression_metrics(actual: np.ndarray, predicted: np.ndarray, previous: np.ndarray) -> dict:
+    """RMSE, MAE, MAPE (%) and directional accuracy of next-day price predictions.
+
+    Directional accuracy is the share of days whose predicted move (up or down from the previous
+    close) has the sign of the actual move; it is ``None`` when the predictor never calls a move,
+    as for persistence.
+    """
+    actual, predicted, previous = (
+        np.asarray(a, dtype=np.float64) for a in (actual, predicted, previous)
+    )
+    errors = predicted - actual
+    predicted_move = np.sign(predicted - previous)
+    actual_move = np.sign(actual - previous)
+    called = predicted_move != 0
+    direction = (
+        float(np.mean(predicted_move[called] == actual_move[called])) if called.any() else None
+    )
+    return {
+        "rmse": float(np.sqrt(np.mean(errors**2))),
+        "mae": float(np.mean(np.abs(errors))),
+        "mape": float(np.mean(np.abs(errors) / np.abs(actual)) * 100.0),
+        "directional_accuracy": direction,
+    }
+
+
+def plain_reading(model_metrics: dict, baseline_metrics: dict) -> str:
+    """One plain-English sentence saying whether the LSTM beat "tomorrow = today"."""
+    ratio = model_metrics["rmse"] / baseline_metrics["rmse"]
+    change = abs(1.0 - ratio)
+    typical = f"The LSTM's typical next-day error was {model_metrics['rmse']:,.2f}"
+    baseline = f"“tomorrow = today” missed by {baseline_metrics['rmse']:,.2f}"
+    if ratio < 0.9995:
+        return (
+            f"{typical}, {change:.1%} smaller than {baseline}: the LSTM beat the simple baseline."
+        )
+    if ratio <= 1.0005:
+        return (
+            f"{typical}, the same as {baseline}: the LSTM found no signal beyond today's price, "
+            "which is normal for daily stock prices."
+        )
+    return (
+        f"{typical}, {change:.1%} larger than {baseline}: "
+        "the LSTM did not beat the simple baseline."
+    )
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Test-part results: one row per test day plus metrics for the LSTM and persistence."""
+
+    predictions: pd.DataFrame  # index date; columns actual, lstm, persistence
+    model: dict
+    persistence: dict
+    skill_ratio: float
+    up_day_share: float
+    reading: str
+
+
+class Persistence:
+    """The honest baseline: tomorrow's price equals today's."""
+
+    def fit(self, series: pd.Series) -> Persistence:
+        self.last_price_ = float(series.iloc[-1])
+        return self
+
+    def predict_next(self, previous_prices: np.ndarray) -> np.ndarray:
+        return np.asarray(previous_prices, dtype=np.float64)
+
+
+class Forecaster:
+    """Many-to-many LSTM next-day price forecaster with an sklearn-like API.
+
+    Parameters
+    ----------
+    lookback : int
+        Days of history each window holds (the LSTM's number of steps).
+    epochs : int
+        Maximum passes over the training windows; early stopping on validation may end sooner.
+    units : int
+        Memory cells per LSTM layer.
+    layers : int
+        Stacked LSTM layers.
+    test_share : float
+        Share of the newest days kept aside for the test part.
+    seed : int
+        Seed for weights and shuffling; the same seed gives the same model.
+    """
+
+    def __init__(
+        self,
+        lookback: int = DEFAULT_LOOKBACK,
+        epochs: int = DEFAULT_EPOCHS,
+        units: int = DEFAULT_UNITS,
+        layers: int = DEFAULT_LAYERS,
+        test_share: float = DEFAULT_TEST_SHARE,
+        seed: int = DEFAULT_SEED,
+        patience: int = PATIENCE,
+    ):
+        self.lookback = lookback
+        self.epochs = epochs
+        self.units = units
+        self.layers = layers
+        self.test_share = test_share
+        self.seed = seed
+        self.patience = patience
+
+    # -- training -------------------------------------------------------------------------------
+    def fit(
+        self,
+        series: pd.Series,
+        progress: ProgressFn | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Forecaster:
+        """Train on the training part of ``series``; keep validation for early stopping.
+
+        Parameters
+        ----------
+        series : pd.Series
+            Positive prices on an ascending DatetimeIndex (as returned by ``core.prices``).
+        progress : callable, optional
+            Called with a :class:`core.progress.EpochReport` after every epoch.
+        should_stop : callable, optional
+            Polled during training; returning True stops it and keeps the best weights so far.
+
+        Returns
+        -------
+        Forecaster
+            ``self``, with ``model_``, ``mean_``, ``std_``, ``shrink_``, ``history_``, ``split_``,
+            ``series_`` and ``train_seconds_`` set.
+        """
+        self._check_params()
+        prices = self._validated_prices(series)
+        check_history(len(prices), self.lookback, self.test_share)
+        returns = log_returns(prices.to_numpy())
+        split = chronological_split(len(returns), self.lookback, self.test_share)
+
+        train_returns = returns[: split.train_end]
+        self.mean_ = float(train_returns.mean())
+        self.std_ = float(train_returns.std()) or 1.0
+        scaled = (returns - self.mean_) / self.std_
+
+        train_x, train_y = many_to_many_windows(
+            scaled, self.lookback, range(self.lookback, split.train_end)
+        )
+        val_x, val_y = many_to_many_windows(
+            scaled, self.lookback, range(split.train_end, split.val_end)
+        )
+
+        import keras
+
+        keras.utils.set_random_seed(self.seed)
+        self.model_ = self._build_model(keras)
+        callbacks = [
+            keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=self.patience, restore_best_weights=True
+            ),
+            keras.callbacks.TerminateOnNaN(),
+            keras_progress_callback(progress, self.epochs, should_stop),
+        ]
+        started = time.perf_counter()
+        history = self.model_.fit(
+            train_x,
+            train_y,
+            validation_data=(val_x, val_y),
+            epochs=self.epochs,
+            batch_size=BATCH_SIZE,
+            shuffle=True,
+            callbacks=callbacks,
+            verbose=0,
+        )
+        self.train_seconds_ = time.perf_counter() - started
+        self.history_ = {key: [float(v) for v in values] for key, values in history.history.items()}
+        if not self.history_.get("loss"):
+            raise ValueError("Training stopped before the first epoch finished; train again.")
+        self.epochs_run_ = len(self.history_["loss"])
+        self.series_ = prices
+        self.returns_ = returns
+        self.split_ = split
+        self.shrink_ = self._fit_shrink(val_x, returns[split.train_end : split.val_end])
+        return self
+
+    def _check_params(self) -> None:
+        for name, low, high in (
+            ("lookback", 2, 365),
+            ("epochs", 1, 500),
+            ("units", 1, 512),
+            ("layers", 1, 4),
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, int | np.integer) or not low <= value <= high:
+                raise ValueError(
+                    f"{name} is {value!r}; it must be a whole number from {low} to {high}."
+                )
+
+    @staticmethod
+    def _validated_prices(series: pd.Series) -> pd.Series:
+        if not isinstance(series, pd.Series) or not isinstance(series.index, pd.DatetimeIndex):
+            raise ValueError(
+                "Expected a price series with dates as its index; load it with core.prices."
+            )
+        values = series.to_numpy(dtype=np.float64)
+        if not np.all(np.isfinite(values)) or np.any(values <= 0):
+            raise ValueError(
+                "Prices must be finite and above zero; clean the series with core.prices."
+            )
+        if not series.index.is_monotonic_increasing:
+            series = series.sort_index()
+        return series.astype(np.float64)
+
+    def _build_model(self, keras):
+        inputs = keras.Input(shape=(self.lookback, 1), name="scaled_returns")
+        hidden = inputs
+        for layer in range(self.layers):
+            hidden = keras.layers.LSTM(
+                self.units, return_sequences=True, dropout=DROPOUT, name=f"lstm_{layer + 1}"
+            )(hidden)
+        # A Dense layer on a 3-D tensor is applied at every step: one next-day return per step.
+        outputs = keras.layers.Dense(1, name="next_day_return")(hidden)
+        model = keras.Model(inputs, outputs, name="many_to_many_lstm")
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="mse")
+        return model
+
+    def _last_step_returns(self, windows: np.ndarray) -> np.ndarray:
+        """The model's next-day return (unscaled) from the last step of each window."""
+        outputs = []
+        for start in range(0, len(windows), 4096):
+            batch = windows[start : start + 4096]
+            outputs.append(np.asarray(self.model_(batch, training=False))[:, -1, 0])
+        scaled = np.concatenate(outputs) if outputs else np.empty(0)
+        return scaled.astype(np.float64) * self.std_ + self.mean_
+
+    def _fit_shrink(self, val_windows: np.ndarray, val_returns: np.ndarray) -> float:
+        raw = self._last_step_returns(val_windows)
+        denominator = float(np.dot(raw, raw))
+        if denominator == 0.0:
+            return 0.0
+        return float(np.clip(np.dot(raw, val_returns) / denominator, 0.0, 1.0))
+
+    # -- prediction -----------------------------------------------------------------------------
+    def _require_fitted(self) -> None:
+        if not hasattr(self, "model_"):
+            raise ValueError("This Forecaster is not fitted yet; call fit(series) first.")
+
+    def evaluate(self) -> Evaluation:
+        """Next-day predictions on the test part, for the LSTM and persistence, with metrics."""
+        self._require_fitted()
+        split, returns = self.split_, self.returns_
+        scaled = (returns - self.mean_) / self.std_
+        test_targets = range(split.val_end, len(returns))
+        test_x, _ = many_to_many_windows(scaled, self.lookback, test_targets)
+        predicted_returns = self.shrink_ * self._last_step_returns(test_x)
+
+        prices = self.series_.to_numpy()
+        # returns[i] moves prices[i] to prices[i + 1]
+        target_idx = np.arange(split.val_end, len(returns)) + 1
+        previous = prices[target_idx - 1]
+        actual = prices[target_idx]
+        lstm = previous * np.exp(predicted_returns)
+        baseline = Persistence().predict_next(previous)
+
+        frame = pd.DataFrame(
+            {"actual": actual, "lstm": lstm, "persistence": baseline},
+            index=self.series_.index[target_idx],
+        )
+        model_metrics = regression_metrics(actual, lstm, previous)
+        if self.shrink_ == 0.0:
+            # A zero shrink forecasts no move; use the raw model's direction calls instead.
+            raw = previous * np.exp(self._last_step_returns(test_x))
+            model_metrics["directional_accuracy"] = regression_metrics(actual, raw, previous)[
+                "directional_accuracy"
+            ]
+        baseline_metrics = regression_metrics(actual, baseline, previous)
+        return Evaluation(
+            predictions=frame,
+            model=model_metrics,
+            persistence=baseline_metrics,
+            skill_ratio=model_metrics["rmse"] / baseline_metrics["rmse"],
+            up_day_share=float(np.mean(actual > previous)),
+            reading=plain_reading(model_metrics, baseline_metrics),
+        )
+
+    def fitted_train(self) -> pd.DataFrame:
+        """In-sample next-day predictions on the training part (for an optional chart layer)."""
+        self._require_fitted()
+        scaled = (self.returns_ - self.mean_) / self.std_
+        train_x, _ = many_to_many_windows(
+            scaled, self.lookback, range(self.lookback, self.split_.train_end)
+        )
+        target_idx = np.arange(self.lookback, self.split_.train_end) + 1
+        prices = self.series_.to_numpy()
+        predicted = prices[target_idx - 1] * np.exp(self.shrink_ * self._last_step_returns(train_x))
+        return pd.DataFrame({"lstm": predicted}, index=self.series_.index[target_idx])
+
+    def forecast(self, horizon: int = DEFAULT_HORIZON) -> pd.Series:
+        """Recursive H-day forecast beyond the last date, on business days.
+
+        Each step's predicted return (shrunk as in evaluation) is appended to the window before
+        the next step is predicted.
+        """
+        self._require_fitted()
+        if not 1 <= horizon <= 60:
+            raise ValueError(f"The horizon is {horizon} days; pick from 1 to 60.")
+        window = list((self.returns_[-self.lookback :] - self.mean_) / self.std_)
+        price = float(self.series_.iloc[-1])
+        values = []
+        for _ in range(horizon):
+            batch = np.asarray(window[-self.lookback :], dtype="float32")[None, :, None]
+            step_return = self.shrink_ * float(self._last_step_returns(batch)[0])
+            price *= float(np.exp(step_return))
+            values.append(price)
+            window.append((step_return - self.mean_) / self.std_)
+        dates = pd.bdate_range(self.series_.index[-1] + pd.offsets.BDay(1), periods=horizon)
+        return pd.Series(values, index=pd.DatetimeIndex(dates, name="date"), name="forecast")
+
+    def latest_window_steps(self) -> pd.DataFrame:
+        """The most recent window and the model's per-step next-day predictions (many-to-many)."""
+        self._require_fitted()
+        scaled = (self.returns_[-self.lookback :] - self.mean_) / self.std_
+        output = np.asarray(self.model_(scaled[None, :, None].astype("float32"), training=False))
+        step_returns = self.shrink_ * (output[0, :, 0].astype(np.float64) * self.std_ + self.mean_)
+        prices = self.series_.to_numpy()[-self.lookback :]
+        next_dates = list(self.series_.index[-self.lookback + 1 :]) + [
+            self.series_.index[-1] + pd.offsets.BDay(1)
+        ]
+        return pd.DataFrame(
+            {
+                "date": self.series_.index[-self.lookback :],
+                "price": prices,
+                "predicts_date": next_dates,
+                "predicted_next": prices * np.exp(step_returns),
+            }
+        )
+
+    def parameter_count(self) -> int:
+        self._require_fitted()
+        return int(self.model_.count_params())
+
+
+if __name__ == "__main__":
+    from core.forecast_cli import main
+
+    raise SystemExit(main())

@@ -1,0 +1,103 @@
+"""Command line for the forecaster: ``python -m core.forecast inspect|train FILE ...``.
+
+Prints one JSON object on stdout. Bad input exits with status 2 and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from core import forecast, prices
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m core.forecast", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    inspect = commands.add_parser("inspect", help="load a price CSV and describe it")
+    inspect.add_argument("file")
+    inspect.add_argument("--column", default=None, help="price column (default: adjusted close)")
+
+    train = commands.add_parser("train", help="train the LSTM and compare it with persistence")
+    train.add_argument("file")
+    train.add_argument("--column", default=None)
+    train.add_argument("--lookback", type=int, default=forecast.DEFAULT_LOOKBACK)
+    train.add_argument("--epochs", type=int, default=forecast.DEFAULT_EPOCHS)
+    train.add_argument("--units", type=int, default=forecast.DEFAULT_UNITS)
+    train.add_argument("--layers", type=int, default=forecast.DEFAULT_LAYERS)
+    train.add_argument("--horizon", type=int, default=forecast.DEFAULT_HORIZON)
+    train.add_argument("--test-share", type=float, default=forecast.DEFAULT_TEST_SHARE)
+    train.add_argument("--seed", type=int, default=forecast.DEFAULT_SEED)
+    train.add_argument("--predictions", default=None, help="write test predictions to this CSV")
+    return parser
+
+
+def _inspect(args: argparse.Namespace) -> dict:
+    loaded = prices.load_prices_file(args.file, column=args.column)
+    series = loaded.series
+    return {
+        "rows": int(len(series)),
+        "start": series.index[0].strftime("%Y-%m-%d"),
+        "end": series.index[-1].strftime("%Y-%m-%d"),
+        "column": loaded.column,
+        "columns": list(loaded.numeric_columns),
+        "first": float(series.iloc[0]),
+        "last": float(series.iloc[-1]),
+        "report": loaded.report,
+        "notes": list(loaded.notes),
+    }
+
+
+def _train(args: argparse.Namespace) -> dict:
+    loaded = prices.load_prices_file(args.file, column=args.column)
+    model = forecast.Forecaster(
+        lookback=args.lookback,
+        epochs=args.epochs,
+        units=args.units,
+        layers=args.layers,
+        test_share=args.test_share,
+        seed=args.seed,
+    ).fit(loaded.series)
+    evaluation = model.evaluate()
+    future = model.forecast(args.horizon)
+    if args.predictions:
+        try:
+            evaluation.predictions.rename_axis("date").to_csv(args.predictions, float_format="%.6f")
+        except OSError as error:
+            raise ValueError(
+                f"Cannot write predictions to {args.predictions}: {error.strerror}."
+            ) from None
+    return {
+        "column": loaded.column,
+        "model": evaluation.model,
+        "persistence": evaluation.persistence,
+        "skill_ratio": evaluation.skill_ratio,
+        "reading": evaluation.reading,
+        "shrink": model.shrink_,
+        "epochs_run": model.epochs_run_,
+        "train_seconds": model.train_seconds_,
+        "n_train": int(model.split_.train_end - model.lookback),
+        "n_validation": int(model.split_.val_end - model.split_.train_end),
+        "n_test": int(len(evaluation.predictions)),
+        "forecast": [
+            {"date": date.strftime("%Y-%m-%d"), "value": float(value)}
+            for date, value in future.items()
+        ],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the process exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        result = _inspect(args) if args.command == "inspect" else _train(args)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"error: cannot read {args.file}: {error.strerror or error}.", file=sys.stderr)
+        return 2
+    print(json.dumps(result))
+    return 0

@@ -1,0 +1,137 @@
+"""Forecaster: windowing, leakage, metrics, and that it learns a real pattern."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core import forecast
+from core.forecast import Forecaster
+
+
+def price_series(values, start="2020-01-01") -> pd.Series:
+    index = pd.bdate_range(start, periods=len(values), name="date")
+    return pd.Series(np.asarray(values, dtype=float), index=index, name="Close")
+
+
+def noisy_sine_prices(n=700, seed=0) -> pd.Series:
+    """Log prices follow a sine wave plus noise, so tomorrow's move is largely predictable."""
+    rng = np.random.default_rng(seed)
+    steps = np.arange(n)
+    log_price = np.log(100) + 0.08 * np.sin(2 * np.pi * steps / 25) + rng.normal(0, 0.004, n)
+    return price_series(np.exp(log_price))
+
+
+def random_walk_prices(n=400, seed=1) -> pd.Series:
+    rng = np.random.default_rng(seed)
+    return price_series(100 * np.exp(np.cumsum(rng.normal(0.0003, 0.01, n))))
+
+
+def test_windows_target_is_input_shifted_one_day():
+    values = np.arange(20, dtype=float)
+    inputs, targets = forecast.many_to_many_windows(values, 5, range(5, 8))
+    assert inputs.shape == (3, 5, 1) and targets.shape == (3, 5, 1)
+    np.testing.assert_array_equal(inputs[0, :, 0], [0, 1, 2, 3, 4])
+    np.testing.assert_array_equal(targets[0, :, 0], [1, 2, 3, 4, 5])
+    # the last step's target is the window's target index: never beyond the requested range
+    assert targets[-1, -1, 0] == 7
+
+
+def test_split_is_chronological_and_leaves_room():
+    split = forecast.chronological_split(1000, 30, 0.2)
+    assert split.val_end == 800
+    assert 0 < split.train_end < split.val_end
+    assert split.train_end - 30 >= forecast.MIN_TRAIN_WINDOWS
+
+
+def test_too_short_history_says_what_is_needed():
+    with pytest.raises(
+        ValueError, match=r"has 40 prices; lookback 60 plus a 20% test part needs at least"
+    ):
+        forecast.check_history(40, 60, 0.2)
+
+
+def test_regression_metrics_on_known_values():
+    actual = np.array([10.0, 11.0, 9.0, 9.0])
+    previous = np.array([9.0, 10.0, 11.0, 10.0])
+    predicted = np.array([10.5, 10.5, 10.0, 9.5])
+    metrics = forecast.regression_metrics(actual, predicted, previous)
+    assert metrics["rmse"] == pytest.approx(np.sqrt((0.25 + 0.25 + 1 + 0.25) / 4))
+    assert metrics["mae"] == pytest.approx(0.625)
+    assert metrics["directional_accuracy"] == pytest.approx(1.0)
+    persistence = forecast.regression_metrics(actual, previous, previous)
+    assert persistence["directional_accuracy"] is None
+
+
+def test_unfitted_forecaster_raises_clear_error():
+    with pytest.raises(ValueError, match="not fitted yet"):
+        Forecaster().evaluate()
+
+
+def test_bad_hyperparameters_are_rejected():
+    with pytest.raises(ValueError, match="lookback is 1"):
+        Forecaster(lookback=1).fit(random_walk_prices())
+
+
+def test_scaler_never_sees_test_values():
+    series = random_walk_prices()
+    first = Forecaster(lookback=10, epochs=1, units=4, seed=3).fit(series)
+    split = first.split_
+    returns = forecast.log_returns(series.to_numpy())
+    assert first.mean_ == pytest.approx(returns[: split.train_end].mean())
+    assert first.std_ == pytest.approx(returns[: split.train_end].std())
+
+    tampered = series.copy()
+    tampered.iloc[split.val_end + 1 :] *= np.linspace(1, 50, len(tampered) - split.val_end - 1)
+    second = Forecaster(lookback=10, epochs=1, units=4, seed=3).fit(tampered)
+    assert second.mean_ == first.mean_ and second.std_ == first.std_
+
+
+def test_same_seed_gives_same_model():
+    series = random_walk_prices()
+    runs = [Forecaster(lookback=10, epochs=2, units=4, seed=7).fit(series) for _ in range(2)]
+    predictions = [run.evaluate().predictions["lstm"].to_numpy() for run in runs]
+    np.testing.assert_allclose(predictions[0], predictions[1], rtol=1e-5)
+
+
+def test_learns_noisy_sine_better_than_persistence():
+    model = Forecaster(lookback=20, epochs=12, units=16, seed=0).fit(noisy_sine_prices())
+    evaluation = model.evaluate()
+    assert evaluation.skill_ratio < 0.9
+    assert evaluation.model["directional_accuracy"] > 0.6
+    assert "beat the simple baseline" in evaluation.reading
+
+
+def test_evaluation_future_and_steps_have_the_right_shape():
+    series = random_walk_prices()
+    model = Forecaster(lookback=10, epochs=1, units=4).fit(series)
+    evaluation = model.evaluate()
+    assert evaluation.predictions.index[-1] == series.index[-1]
+    assert list(evaluation.predictions.columns) == ["actual", "lstm", "persistence"]
+    np.testing.assert_allclose(
+        evaluation.predictions["persistence"].to_numpy()[1:],
+        evaluation.predictions["actual"].to_numpy()[:-1],
+    )
+    assert 0.0 <= model.shrink_ <= 1.0
+    future = model.forecast(5)
+    assert len(future) == 5 and future.index[0] > series.index[-1]
+    assert np.all(np.isfinite(future.to_numpy())) and np.all(future.to_numpy() > 0)
+    steps = model.latest_window_steps()
+    assert len(steps) == 10
+    assert steps["predicts_date"].iloc[-1] > series.index[-1]
+
+
+def test_progress_callable_gets_every_epoch():
+    seen = []
+    Forecaster(lookback=10, epochs=2, units=4, patience=5).fit(
+        random_walk_prices(), progress=seen.append
+    )
+    assert [report.epoch for report in seen] == [1, 2]
+    assert "val_loss" in seen[-1].logs
+
+
+def test_should_stop_ends_training_early_and_keeps_a_usable_model():
+    model = Forecaster(lookback=10, epochs=50, units=4, patience=50).fit(
+        random_walk_prices(), should_stop=lambda: True
+    )
+    assert model.epochs_run_ == 1
+    assert np.isfinite(model.evaluate().skill_ratio)
