@@ -1,0 +1,503 @@
+"""Uploaded CSV bytes -> a clean, validated daily price series and a plain report.
+
+Reads the common stock-price exports (Yahoo Finance, Nasdaq.com, Stooq, Investing.com, European
+spreadsheets) with no options: the encoding, separator, decimal mark, date column, date order and
+price column are all inferred from the data. Every problem surfaces as a ``ValueError`` whose
+message says what was found, what is needed and how to fix it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+MAX_UPLOAD_MB = 50  # same as .streamlit/config.toml server.maxUploadSize
+MAX_LINE_CHARS = 10_000  # a price row is one date and a few numbers
+SNIFF_LINES = 200
+DATE_SAMPLE_SIZE = 500
+MIN_DATE_SHARE = 0.5  # share of filled cells that must parse for a column to count as dates
+MIN_NUMERIC_SHARE = 0.9  # share of filled cells that must read as numbers for a numeric column
+# Wide enough for synthetic histories; microsecond resolution reaches past year 2262.
+EARLIEST_DATE, LATEST_DATE = pd.Timestamp("1600-01-01"), pd.Timestamp("9999-12-31")
+HOW_TO_FIX = "Upload a CSV export with a date column and at least one price column."
+
+NULL_TOKENS = ["", "null", "NULL", "Null", "None", "none", "N/A", "n/a", "NA", "#N/A", "-", "--",
+               "\u2013", "\u2014", "."]
+# Tried in this order; on a tie the earlier one wins, which encodes the usual reading of ambiguous
+# dates: month-first for "/", day-first for "." and "-".
+DATE_FORMATS = (
+    "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d",
+    "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%m.%d.%Y", "%d-%m-%Y", "%m-%d-%Y",
+    "%m/%d/%y", "%d/%m/%y", "%y/%m/%d", "%d.%m.%y", "%y.%m.%d", "%d-%m-%y", "%y-%m-%d", "%m-%d-%y",
+    "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%d-%b-%y",
+)
+MAGIC_NUMBERS = {
+    b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP archive (an Excel .xlsx workbook is one)",
+    b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook", b"\x1f\x8b": "a gzip archive",
+}
+SUFFIX_SCALE = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+NUMBER_NOISE = re.compile(r"[\s'\u2019$\u20ac\u00a3\u00a5\u20b9%]")
+TIME_OF_DAY = r"[T ]\d{1,2}:\d{2}.*$"
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+NUMBERISH = re.compile(r"[-+\u2212]?[$\u20ac\u00a3]?\s?(\d[\d.,]*)\s?[%KMBkmb]?")
+# Column-name keys are lower-case ASCII letters and digits ("Adj. Close" -> "adjclose").
+ADJUSTED_WORDS = ("adj",)
+CLOSE_WORDS = ("close", "last", "schluss", "cierre", "cloture", "fermeture", "chiusura",
+               "zamkniecie", "fechamento", "slot", "price", "ultimo", "kurs")
+PRICE_WORDS = ("preis", "precio", "prix", "prezzo", "cena", "quote", "value", "nav", "rate")
+VOLUME_WORDS = ("vol", "wolumen", "umsatz", "turnover", "openint", "shares", "trades", "qty")
+CHANGE_WORDS = ("change", "chg", "pct", "percent", "zmiana", "anderung", "var", "diff", "return")
+TIME_NAMES = {"time", "zeit", "uhrzeit", "hora", "heure", "ora", "czas", "godzina"}
+
+
+class PriceFileError(ValueError):
+    """A price file that cannot be used; the message tells the user how to fix it."""
+
+
+@dataclass(frozen=True)
+class PriceData:
+    """A clean daily price series plus what was done to get it (see module docstring)."""
+
+    series: pd.Series
+    column: str
+    numeric_columns: list[str]
+    table: pd.DataFrame
+    report: str
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Numbers:
+    """One column read as numbers, with per-row masks of what could not be used."""
+
+    values: pd.Series
+    empty: pd.Series
+    unreadable: pd.Series
+    nonfinite: pd.Series
+    percent: bool
+
+
+def load_prices(data: bytes, column: str | None = None) -> PriceData:
+    """Turn the bytes of an uploaded price CSV into a clean daily price series.
+
+    Parameters
+    ----------
+    data : bytes
+        The raw file contents, in any common export format and text encoding.
+    column : str, optional
+        The price column to use (case-insensitive); by default adjusted close, else close.
+
+    Returns
+    -------
+    PriceData
+        The ascending, de-duplicated, strictly positive series and a report of the cleaning.
+
+    Raises
+    ------
+    ValueError
+        When the file cannot give a usable price series; the message says how to fix it.
+    """
+    try:
+        return _load(data, column)
+    except PriceFileError:
+        raise
+    except Exception as exc:  # any other failure still reaches the user as a readable message
+        raise PriceFileError(f"Could not read the file as a price table ({exc}). {HOW_TO_FIX}") \
+            from exc
+
+
+def load_prices_file(path: str | os.PathLike, column: str | None = None) -> PriceData:
+    """Read a price CSV from disk; see :func:`load_prices`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV file.
+    column : str, optional
+        The price column to use; by default adjusted close, else close.
+
+    Returns
+    -------
+    PriceData
+        As :func:`load_prices`.
+
+    Raises
+    ------
+    ValueError
+        When the file cannot be read or gives no usable price series.
+    """
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_UPLOAD_MB * 2**20:
+            raise PriceFileError(_too_big(size))
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise PriceFileError(f"Could not open {os.fspath(path)!r}: {exc.strerror or exc}. "
+                             "Check the path and that the file is readable.") from exc
+    return load_prices(data, column)
+
+
+def _load(data: bytes, column: str | None) -> PriceData:
+    text, notes = _decode(data)
+    lines = _check_lines(text)
+    delimiter = _sniff_delimiter(lines)
+    mark = _decimal_mark(lines, delimiter)
+    if mark == ",":
+        notes.append("Read ',' as the decimal mark and '.' as the thousands separator.")
+    frame = _read_table(text, delimiter, mark)
+    date_name, dates, date_notes = _find_dates(frame)
+    numbers = _numeric_columns(frame.drop(columns=date_name), mark)
+    chosen = _pick_column(numbers, column, frame.columns)
+    return _assemble(frame, dates, numbers, chosen, notes + date_notes)
+
+
+def _too_big(size: int) -> str:
+    return (f"The file is {size / 2**20:.1f} MB; the limit is {MAX_UPLOAD_MB} MB. Upload a shorter "
+            "history or remove columns you do not need.")
+
+
+def _decode(data: bytes) -> tuple[str, list[str]]:
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise PriceFileError(f"Expected the file's bytes, got {type(data).__name__}. "
+                             "Pass the uploaded file's contents (bytes).")
+    data = bytes(data)
+    if not data:
+        raise PriceFileError(f"The file is empty (0 bytes). {HOW_TO_FIX}")
+    if len(data) > MAX_UPLOAD_MB * 2**20:
+        raise PriceFileError(_too_big(len(data)))
+    for magic, kind in MAGIC_NUMBERS.items():
+        if data.startswith(magic):
+            raise PriceFileError(f"The file is {kind}, not CSV text. Export or save the prices "
+                                 "as CSV (comma- or semicolon-separated text) and upload that.")
+    notes = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    elif b"\x00" in data:
+        raise PriceFileError("The file contains binary data (NUL bytes), not CSV text. Upload "
+                             "the CSV export itself; a UTF-16 file needs its byte-order mark.")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+            notes.append("The file is not UTF-8; read it as Windows-1252 (Western European) text.")
+    head = text[:65_536]
+    if len(CONTROL_CHARS.findall(head)) > 0.01 * len(head):
+        raise PriceFileError(f"The file looks like binary data, not CSV text. {HOW_TO_FIX}")
+    if not text.strip():
+        raise PriceFileError(f"The file has only blank space, no data. {HOW_TO_FIX}")
+    return text.lstrip("\ufeff"), notes
+
+
+def _check_lines(text: str) -> list[str]:
+    """Return the first non-blank lines after checking that no line is absurdly long."""
+    lines = text.splitlines()
+    longest = max(map(len, lines))
+    if longest > MAX_LINE_CHARS:
+        number = next(i for i, line in enumerate(lines, 1) if len(line) == longest)
+        raise PriceFileError(f"Line {number:,} is {longest:,} characters long; a price CSV has "
+                             "short lines (a date and a few numbers). Check that this is a CSV "
+                             "export of daily prices.")
+    return list(itertools.islice((line for line in lines if line.strip()), SNIFF_LINES))
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    """Pick the separator that gives the header most columns and the rows the same count."""
+    scores = {}
+    for delimiter in (",", ";", "\t", "|"):
+        rows = list(csv.reader(lines, delimiter=delimiter, skipinitialspace=True))
+        width = len(rows[0])
+        if width >= 2:
+            scores[delimiter] = (np.mean([len(row) in (width, width + 1) for row in rows]), width)
+    if not scores:
+        raise PriceFileError(f"Found only one column: the first line {lines[0][:80]!r} has no "
+                             "commas, semicolons, tabs or '|'. Need a date column and a price "
+                             "column separated by one of these.")
+    return max(scores, key=scores.__getitem__)
+
+
+def _decimal_mark(lines: list[str], delimiter: str) -> str:
+    """Vote between '.' and ',' as decimal mark using numbers where only one reading fits."""
+    votes = {".": 0, ",": 0}
+    for row in csv.reader(lines[1:], delimiter=delimiter, skipinitialspace=True):
+        for field in row:
+            match = NUMBERISH.fullmatch(field.strip())
+            mark = match and _decimal_hint(match.group(1))
+            if mark:
+                votes[mark] += 1
+    if votes["."] == votes[","]:
+        return "," if delimiter == ";" else "."
+    return max(votes, key=votes.__getitem__)
+
+
+def _decimal_hint(digits: str) -> str | None:
+    last_comma, last_dot = digits.rfind(","), digits.rfind(".")
+    if last_comma >= 0 and last_dot >= 0:
+        return "," if last_comma > last_dot else "."
+    for mark, other in ((",", "."), (".", ",")):
+        if digits.count(mark) > 1 and re.fullmatch(rf"\d{{1,3}}(\{mark}\d{{3}})+", digits):
+            return other
+        if digits.count(mark) == 1 and len(digits) - digits.index(mark) - 1 != 3:
+            return mark
+    return None
+
+
+def _read_table(text: str, delimiter: str, mark: str) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(io.BytesIO(text.encode()), sep=delimiter, skipinitialspace=True,
+                            index_col=False, na_values=NULL_TOKENS, keep_default_na=False,
+                            decimal=mark if mark != delimiter else ".", low_memory=False)
+    except pd.errors.ParserError as exc:
+        detail = str(exc).strip().splitlines()[-1]
+        raise PriceFileError(f"Could not split the file into columns at {delimiter!r}: {detail}. "
+                             "Every line needs the same number of separators; look for stray "
+                             "separators or quotes on that line.") from exc
+    if frame.empty:
+        raise PriceFileError(f"The file has a header line but no data rows. {HOW_TO_FIX}")
+    frame.columns = _unique_names([str(name).strip() for name in frame.columns])
+    return frame
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    unique = []
+    for name in names:
+        label, copy = name, 0
+        while label in seen:
+            copy += 1
+            label = f"{name}.{copy}"
+        seen.add(label)
+        unique.append(label)
+    return unique
+
+
+def _key(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", ascii_name.lower())
+
+
+def _spread(values: pd.Series, size: int = DATE_SAMPLE_SIZE) -> pd.Series:
+    """Up to ``size`` values spread evenly over the column, first and last included."""
+    if len(values) <= size:
+        return values
+    return values.iloc[np.linspace(0, len(values) - 1, size).astype(int)]
+
+
+def _date_text(column: pd.Series) -> pd.Series | None:
+    """The column as date strings, or None when it cannot hold dates."""
+    if pd.api.types.is_bool_dtype(column):
+        return None
+    if pd.api.types.is_numeric_dtype(column):  # only whole numbers like 20240131 (YYYYMMDD)
+        filled = column.dropna()
+        if filled.empty or (filled % 1 != 0).any() or not filled.between(1e7, 1e8 - 1).all():
+            return None
+        return column.astype("Int64").astype("str").where(column.notna())
+    text = column.astype("str").str.strip()
+    if text.str.contains(":", regex=False).any():  # drop times such as "00:00:00-05:00"
+        text = text.str.replace(TIME_OF_DAY, "", regex=True)
+    return text
+
+
+def _parse(text: pd.Series, date_format: str) -> pd.Series:
+    dates = pd.to_datetime(text, format=date_format, errors="coerce")
+    return dates.where(dates.between(EARLIEST_DATE, LATEST_DATE)).astype("datetime64[us]")
+
+
+def _find_dates(frame: pd.DataFrame) -> tuple[str, pd.Series, list[str]]:
+    """Find the column whose values read best as dates, and read it."""
+    best: tuple[float, str, pd.Series, list[str]] | None = None
+    for name in frame.columns:
+        text = _date_text(frame[name])
+        sample = None if text is None else _spread(text.dropna())
+        if sample is None or sample.empty:
+            continue
+        shares = {fmt: _parse(sample, fmt).notna().mean() for fmt in DATE_FORMATS}
+        top = max(shares.values())
+        if best is None or top > best[0]:
+            best = (top, name, text, [fmt for fmt in DATE_FORMATS if shares[fmt] == top])
+    if best is None or best[0] < MIN_DATE_SHARE:
+        raise PriceFileError(f"No date column found among {', '.join(frame.columns)}: no column "
+                             "reads as dates. Need a column of dates such as 2024-01-31, "
+                             "01/31/2024 or 31.01.2024.")
+    _, name, text, formats = best
+    dates, notes = _resolve_order(text, formats)
+    return name, dates, notes
+
+
+def _sequence_score(dates: pd.Series) -> tuple[int, float, float]:
+    """Valid count, then how one-directional the dates run, then minus their median step."""
+    days = dates.dropna().to_numpy().astype("datetime64[D]").astype(np.int64)
+    steps = np.diff(days)
+    steps = steps[steps != 0]
+    if steps.size == 0:
+        return len(days), 1.0, 0.0
+    one_way = max((steps > 0).mean(), (steps < 0).mean())
+    return len(days), float(one_way), -float(np.median(np.abs(steps)))
+
+
+def _resolve_order(text: pd.Series, formats: list[str]) -> tuple[pd.Series, list[str]]:
+    """Read the whole column with each candidate format; keep the most plausible reading."""
+    readings = [(_sequence_score(dates), fmt, dates)
+                for fmt, dates in ((fmt, _parse(text, fmt)) for fmt in formats)]
+    score, chosen, dates = max(readings, key=lambda reading: reading[0])
+    for other_score, other, other_dates in readings:
+        differs = (other_dates != dates) & other_dates.notna() & dates.notna()
+        if other_score[0] == score[0] and differs.any():
+            example = text[differs].iloc[0]
+            reason = ("that gives an ordered daily sequence" if score > other_score else
+                      "nothing in the file rules either out and it is the usual reading")
+            return dates, [f"Dates like {example} fit both {_describe(chosen)} and "
+                           f"{_describe(other)}; read them as {_describe(chosen)} "
+                           f"({example} = {dates[differs].iloc[0]:%d %B %Y}) because {reason}. "
+                           "If that is wrong, export the file with YYYY-MM-DD dates."]
+    return dates, []
+
+
+def _describe(date_format: str) -> str:
+    """E.g. "%d.%m.%Y" -> "day-first (DD.MM.YYYY)"."""
+    pattern = date_format
+    for code, shown in (("%Y", "YYYY"), ("%y", "YY"), ("%m", "MM"), ("%d", "DD"), ("%b", "Mon"),
+                        ("%B", "Month")):
+        pattern = pattern.replace(code, shown)
+    codes = {"day": ("%d",), "month": ("%m", "%b", "%B"), "year": ("%Y", "%y")}
+    positions = {part: min((at for code in group if (at := date_format.find(code)) >= 0),
+                           default=len(date_format))
+                 for part, group in codes.items()}
+    return f"{min(positions, key=positions.__getitem__)}-first ({pattern})"
+
+
+def _numeric_columns(frame: pd.DataFrame, mark: str) -> dict[str, _Numbers]:
+    """Every column that reads as numbers, in file order; times of day are left out."""
+    numbers = {}
+    for name in frame.columns:
+        if _key(name) in TIME_NAMES:
+            continue
+        column = frame[name]
+        if not pd.api.types.is_numeric_dtype(column) and _to_numbers(_spread(column), mark) is None:
+            continue  # cheap rejection of text columns such as tickers
+        read = _to_numbers(column, mark)
+        if read is not None:
+            numbers[name] = read
+    return numbers
+
+
+def _to_numbers(column: pd.Series, mark: str) -> _Numbers | None:
+    if pd.api.types.is_bool_dtype(column):
+        return None
+    if pd.api.types.is_numeric_dtype(column):
+        values = column.astype("float64")
+        no = pd.Series(False, index=column.index)
+        return _Numbers(values, values.isna(), no, pd.Series(np.isinf(values)), percent=False)
+    text = column.astype("str").str.strip()
+    empty = text.isna() | (text == "").fillna(True)
+    nan_text = text.str.lower().isin(["nan", "+nan", "-nan"])
+    cleaned = text.str.replace(NUMBER_NOISE, "", regex=True).str.replace("\u2212", "-")
+    scale = cleaned.str[-1].str.upper().map(SUFFIX_SCALE)
+    cleaned = cleaned.where(scale.isna(), cleaned.str[:-1])
+    cleaned = cleaned.str.replace("." if mark == "," else ",", "", regex=False)
+    values = pd.to_numeric(cleaned.str.replace(mark, ".", regex=False), errors="coerce")
+    values = (values * scale.fillna(1.0)).astype("float64")
+    readable = (values.notna() | nan_text) & ~empty
+    if not readable.any() or readable.sum() < MIN_NUMERIC_SHARE * (~empty).sum():
+        return None
+    nonfinite = nan_text | np.isinf(values)
+    percent = bool(text.str.endswith("%").fillna(False).any())
+    return _Numbers(values, empty, ~empty & ~readable, nonfinite, percent)
+
+
+def _is_default_candidate(name: str, numbers: _Numbers) -> bool:
+    key = _key(name)
+    return not (numbers.percent or "%" in name
+                or any(word in key for word in VOLUME_WORDS + CHANGE_WORDS))
+
+
+def _pick_column(numbers: dict[str, _Numbers], column: str | None, names: pd.Index) -> str:
+    if not numbers:
+        raise PriceFileError(f"No price column found: none of the columns {', '.join(names)} "
+                             "holds numbers. Need at least one column of prices such as 123.45.")
+    valid = ", ".join(numbers)
+    if column is not None:
+        wanted = str(column).strip().casefold()
+        for name in numbers:
+            if name.casefold() == wanted:
+                return name
+        raise PriceFileError(f"Column {column!r} is not one of the file's numeric columns. "
+                             f"Choose one of: {valid}.")
+    candidates = [name for name, read in numbers.items() if _is_default_candidate(name, read)]
+    for words in (ADJUSTED_WORDS, CLOSE_WORDS, PRICE_WORDS):
+        for name in candidates:
+            if any(word in _key(name) for word in words):
+                return name
+    if not candidates:
+        raise PriceFileError(f"No price column found: the numeric columns ({valid}) hold volumes "
+                             "or percent changes. Upload a file with a price column such as "
+                             "Close, or pass column= to use one of them anyway.")
+    return candidates[-1]
+
+
+def _assemble(frame: pd.DataFrame, dates: pd.Series, numbers: dict[str, _Numbers], chosen: str,
+              notes: list[str]) -> PriceData:
+    price = numbers[chosen]
+    has_date = dates.notna()
+    row_empty = frame.isna().all(axis=1)
+    nonfinite = has_date & price.nonfinite
+    if nonfinite.any():
+        raise PriceFileError(f"Column {chosen} has "
+                             f"{_count(nonfinite.sum(), 'NaN or infinite value')}, first on "
+                             f"{dates[nonfinite].iloc[0]:%Y-%m-%d}. Replace them with prices or "
+                             "leave those cells empty, then upload again.")
+    keep = has_date & ~price.empty & ~price.unreadable
+    table = pd.DataFrame({name: read.values for name, read in numbers.items()})
+    table = table.replace([np.inf, -np.inf], np.nan)[keep.to_numpy()]
+    table.index = pd.DatetimeIndex(dates[keep], name="date")
+    duplicated = table.index.duplicated(keep="last")
+    was_sorted = table.index[~duplicated].is_monotonic_increasing
+    table = table[~duplicated].sort_index(kind="stable")
+    series = table[chosen].rename(chosen)
+    _validate(series, chosen)
+    dropped = [
+        (row_empty.sum() + (has_date & price.empty).sum(), "empty row", None),
+        ((~has_date & ~row_empty).sum(), "row with an unreadable date",
+         "rows with unreadable dates"),
+        ((has_date & price.unreadable).sum(), f"row with an unreadable {chosen}",
+         f"rows with an unreadable {chosen}"),
+    ]
+    parts = [f"dropped {_count(count, *words)}" for count, *words in dropped if count]
+    if duplicated.any():
+        parts.append(f"{_count(duplicated.sum(), 'duplicate date')} (kept the last of each)")
+    if not was_sorted:
+        parts.append("sorted oldest first")
+    report = (f"{len(series):,} rows, {series.index[0]:%Y-%m-%d} \u2192 "
+              f"{series.index[-1]:%Y-%m-%d}, column {chosen}")
+    return PriceData(series, chosen, list(numbers), table, "; ".join([report, *parts]),
+                     tuple(notes))
+
+
+def _validate(series: pd.Series, name: str) -> None:
+    if len(series) < 2:
+        raise PriceFileError(f"Found {_count(len(series), 'row')} with both a date and a {name} "
+                             "price; at least 2 are needed. Upload a longer price history.")
+    bad = series[series <= 0]
+    if not bad.empty:
+        raise PriceFileError(f"Column {name} has {_count(len(bad), 'price')} at or below zero "
+                             f"(first on {bad.index[0]:%Y-%m-%d}: {bad.iloc[0]:g}). "
+                             "Prices must be above 0 because the forecaster uses log returns. "
+                             "Pick another column or fix those rows.")
+    if series.nunique() == 1:
+        raise PriceFileError(f"Column {name} has the same value ({series.iloc[0]:g}) on every "
+                             "row, so there is no price movement to learn. Pick another column "
+                             "or upload a different file.")
+
+
+def _count(count: int, singular: str, plural: str | None = None) -> str:
+    return f"1 {singular}" if count == 1 else f"{count:,} {plural or singular + 's'}"
