@@ -60,7 +60,7 @@ def readings(evaluation: Evaluation, forecaster: Forecaster) -> list[Reading]:
             "Direction right",
             _percent(direction),
             "How often the LSTM called the day's move up or down correctly; "
-            f"{evaluation.up_day_share:.1%} of test days went up, so always saying “up” scores that.",
+            f"{evaluation.up_day_share:.1%} of test days went up; always saying “up” scores that.",
         ),
         Reading(
             "Signal kept",
