@@ -14,6 +14,7 @@ import itertools
 import os
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -254,11 +255,14 @@ def _decimal_hint(digits: str) -> str | None:
 
 def _read_table(text: str, delimiter: str, mark: str) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(io.BytesIO(text.encode()), sep=delimiter, skipinitialspace=True,
-                            index_col=False, na_values=NULL_TOKENS, keep_default_na=False,
-                            decimal=mark if mark != delimiter else ".", low_memory=False)
-    except pd.errors.ParserError as exc:
-        detail = str(exc).strip().splitlines()[-1]
+        with warnings.catch_warnings():  # pandas only warns when it cuts extra fields off a line
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.BytesIO(text.encode()), sep=delimiter, skipinitialspace=True,
+                                index_col=False, na_values=NULL_TOKENS, keep_default_na=False,
+                                decimal=mark if mark != delimiter else ".", low_memory=False)
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        found = re.search(r"Expected \d+ fields in line \d+, saw \d+", str(exc))
+        detail = found.group() if found else "a line has more fields than the header"
         raise PriceFileError(f"Could not split the file into columns at {delimiter!r}: {detail}. "
                              "Every line needs the same number of separators; look for stray "
                              "separators or quotes on that line.") from exc
@@ -355,12 +359,17 @@ def _resolve_order(text: pd.Series, formats: list[str]) -> tuple[pd.Series, list
         if other_score[0] == score[0] and differs.any():
             example = text[differs].iloc[0]
             reason = ("that gives an ordered daily sequence" if score > other_score else
-                      "nothing in the file rules either out and it is the usual reading")
+                      "nothing in the file tells them apart and that is the usual order for "
+                      "dates written this way")
             return dates, [f"Dates like {example} fit both {_describe(chosen)} and "
                            f"{_describe(other)}; read them as {_describe(chosen)} "
-                           f"({example} = {dates[differs].iloc[0]:%d %B %Y}) because {reason}. "
+                           f"({example} = {_spoken(dates[differs].iloc[0])}) because {reason}. "
                            "If that is wrong, export the file with YYYY-MM-DD dates."]
     return dates, []
+
+
+def _spoken(day: pd.Timestamp) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def _describe(date_format: str) -> str:
