@@ -66,7 +66,25 @@ class PriceFileError(ValueError):
 
 @dataclass(frozen=True)
 class PriceData:
-    """A clean daily price series plus what was done to get it (see module docstring)."""
+    """A clean daily price series and what was done to get it.
+
+    Attributes
+    ----------
+    series : pd.Series
+        float64 prices, all > 0, on an ascending, unique DatetimeIndex named "date"; named
+        after ``column``.
+    column : str
+        The header of the chosen price column, stripped.
+    numeric_columns : list of str
+        Every column that reads as numbers, in file order; any of them can be passed as
+        ``column=``.
+    table : pd.DataFrame
+        All numeric columns as float64 on the same index as ``series``.
+    report : str
+        One line: rows, date range, column and what was dropped or reordered.
+    notes : tuple of str
+        Plain-English notes on guesses made, such as an ambiguous date order.
+    """
 
     series: pd.Series
     column: str
@@ -150,8 +168,9 @@ def load_prices_file(path: str | os.PathLike, column: str | None = None) -> Pric
 
 def _load(data: bytes, column: str | None) -> PriceData:
     text, notes = _decode(data)
+    text, delimiter = _separator_hint(text)
     lines = _check_lines(text)
-    delimiter = _sniff_delimiter(lines)
+    delimiter = delimiter or _sniff_delimiter(lines)
     mark = _decimal_mark(lines, delimiter)
     if mark == ",":
         notes.append("Read ',' as the decimal mark and '.' as the thousands separator.")
@@ -195,21 +214,29 @@ def _decode(data: bytes) -> tuple[str, list[str]]:
     head = text[:65_536]
     if len(CONTROL_CHARS.findall(head)) > 0.01 * len(head):
         raise PriceFileError(f"The file looks like binary data, not CSV text. {HOW_TO_FIX}")
-    if not text.strip():
-        raise PriceFileError(f"The file has only blank space, no data. {HOW_TO_FIX}")
     return text.lstrip("\ufeff"), notes
+
+
+def _separator_hint(text: str) -> tuple[str, str | None]:
+    """Excel writes a first line "sep=;" to name the separator; use it and drop the line."""
+    first, _, rest = text.partition("\n")
+    hint = re.fullmatch(r"\s*sep=(.)\s*", first)
+    return (rest, hint.group(1)) if hint else (text, None)
 
 
 def _check_lines(text: str) -> list[str]:
     """Return the first non-blank lines after checking that no line is absurdly long."""
     lines = text.splitlines()
-    longest = max(map(len, lines))
+    longest = max(map(len, lines), default=0)
     if longest > MAX_LINE_CHARS:
         number = next(i for i, line in enumerate(lines, 1) if len(line) == longest)
         raise PriceFileError(f"Line {number:,} is {longest:,} characters long; a price CSV has "
                              "short lines (a date and a few numbers). Check that this is a CSV "
                              "export of daily prices.")
-    return list(itertools.islice((line for line in lines if line.strip()), SNIFF_LINES))
+    filled = list(itertools.islice((line for line in lines if line.strip()), SNIFF_LINES))
+    if not filled:
+        raise PriceFileError(f"The file has only blank space, no data. {HOW_TO_FIX}")
+    return filled
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
@@ -319,22 +346,21 @@ def _parse(text: pd.Series, date_format: str) -> pd.Series:
 
 def _find_dates(frame: pd.DataFrame) -> tuple[str, pd.Series, list[str]]:
     """Find the column whose values read best as dates, and read it."""
-    best: tuple[float, str, pd.Series, list[str]] | None = None
+    best: tuple[float, str, list[str]] | None = None
     for name in frame.columns:
-        text = _date_text(frame[name])
-        sample = None if text is None else _spread(text.dropna())
+        sample = _date_text(_spread(frame[name].dropna()))
         if sample is None or sample.empty:
             continue
         shares = {fmt: _parse(sample, fmt).notna().mean() for fmt in DATE_FORMATS}
         top = max(shares.values())
         if best is None or top > best[0]:
-            best = (top, name, text, [fmt for fmt in DATE_FORMATS if shares[fmt] == top])
+            best = (top, name, [fmt for fmt in DATE_FORMATS if shares[fmt] == top])
     if best is None or best[0] < MIN_DATE_SHARE:
         raise PriceFileError(f"No date column found among {', '.join(frame.columns)}: no column "
                              "reads as dates. Need a column of dates such as 2024-01-31, "
                              "01/31/2024 or 31.01.2024.")
-    _, name, text, formats = best
-    dates, notes = _resolve_order(text, formats)
+    _, name, formats = best
+    dates, notes = _resolve_order(_date_text(frame[name]), formats)
     return name, dates, notes
 
 
@@ -458,7 +484,6 @@ def _assemble(frame: pd.DataFrame, dates: pd.Series, numbers: dict[str, _Numbers
               notes: list[str]) -> PriceData:
     price = numbers[chosen]
     has_date = dates.notna()
-    row_empty = frame.isna().all(axis=1)
     nonfinite = has_date & price.nonfinite
     if nonfinite.any():
         raise PriceFileError(f"Column {chosen} has "
@@ -472,23 +497,23 @@ def _assemble(frame: pd.DataFrame, dates: pd.Series, numbers: dict[str, _Numbers
     duplicated = table.index.duplicated(keep="last")
     was_sorted = table.index[~duplicated].is_monotonic_increasing
     table = table[~duplicated].sort_index(kind="stable")
-    series = table[chosen].rename(chosen)
-    _validate(series, chosen)
+    _validate(table[chosen], chosen)
+    row_empty = frame.isna().all(axis=1)
     dropped = [
-        (row_empty.sum() + (has_date & price.empty).sum(), "empty row", None),
+        (row_empty.sum() + (has_date & price.empty).sum(), "empty row", "empty rows"),
         ((~has_date & ~row_empty).sum(), "row with an unreadable date",
          "rows with unreadable dates"),
         ((has_date & price.unreadable).sum(), f"row with an unreadable {chosen}",
          f"rows with an unreadable {chosen}"),
     ]
-    parts = [f"dropped {_count(count, *words)}" for count, *words in dropped if count]
+    changes = [f"dropped {_count(count, one, many)}" for count, one, many in dropped if count]
     if duplicated.any():
-        parts.append(f"{_count(duplicated.sum(), 'duplicate date')} (kept the last of each)")
+        changes.append(f"{_count(duplicated.sum(), 'duplicate date')} (kept the last of each)")
     if not was_sorted:
-        parts.append("sorted oldest first")
-    report = (f"{len(series):,} rows, {series.index[0]:%Y-%m-%d} \u2192 "
-              f"{series.index[-1]:%Y-%m-%d}, column {chosen}")
-    return PriceData(series, chosen, list(numbers), table, "; ".join([report, *parts]),
+        changes.append("sorted oldest first")
+    report = (f"{len(table):,} rows, {table.index[0]:%Y-%m-%d} \u2192 "
+              f"{table.index[-1]:%Y-%m-%d}, column {chosen}")
+    return PriceData(table[chosen], chosen, list(numbers), table, "; ".join([report, *changes]),
                      tuple(notes))
 
 

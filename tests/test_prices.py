@@ -191,6 +191,13 @@ def test_last_non_volume_column_is_the_fallback_default():
     assert data.column == "Beta"
 
 
+def test_excel_separator_line_and_tabs():
+    data = load_prices(b"sep=;\r\nDatum;Kurs\r\n02.01.2024;1,5\r\n03.01.2024;1,6\r\n")
+    assert_series(data, ["2024-01-02", "2024-01-03"], [1.5, 1.6])
+    data = load_prices(b"Date\tClose\n2024-01-02\t1.5\n2024-01-03\t1.6\n")
+    assert_series(data, ["2024-01-02", "2024-01-03"], [1.5, 1.6])
+
+
 def test_duplicate_dates_keep_the_last_and_are_reported():
     data = load_prices(b"Date,Close\n2024-01-02,10\n2024-01-03,11\n2024-01-03,12\n"
                        b"2024-01-04,13\n")
@@ -234,6 +241,7 @@ HOW_TO_FIX = r"Upload a CSV export with a date column and at least one price col
 BAD_FILES = [
     (b"", r"^The file is empty \(0 bytes\)\. " + HOW_TO_FIX + "$"),
     (b" \n\n\t\n", r"^The file has only blank space, no data\. " + HOW_TO_FIX),
+    (b"sep=,\n", r"^The file has only blank space, no data\. " + HOW_TO_FIX),
     (b"\x89PNG\r\n\x1a\n\x00\x00", r"^The file is a PNG image, not CSV text\. Export or save"),
     (b"PK\x03\x04\x14\x00", r"^The file is a ZIP archive \(an Excel \.xlsx workbook is one\)"),
     (b"Date,Close\n2024-01-02,1\x00\n", r"^The file contains binary data \(NUL bytes\)"),
