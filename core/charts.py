@@ -16,12 +16,12 @@ FONT_SIZE = 15
 
 def _layout(figure: go.Figure, title: str, y_title: str, height: int = 460) -> go.Figure:
     figure.update_layout(
-        title={"text": title, "x": 0.0, "xanchor": "left"},
+        title={"text": title, "x": 0.0, "xanchor": "left", "y": 0.98, "yanchor": "top"},
         template="plotly_white",
         height=height,
         font={"size": FONT_SIZE},
-        margin={"l": 60, "r": 20, "t": 60, "b": 40},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+        margin={"l": 60, "r": 20, "t": 90, "b": 40},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0.0},
         hovermode="x unified",
         yaxis_title=y_title,
     )
@@ -46,7 +46,7 @@ def predictions(
     show_persistence: bool = True,
     train_fit: pd.DataFrame | None = None,
     future: pd.Series | None = None,
-    context_days: int = 120,
+    window_days: int = 182,
 ) -> go.Figure:
     """Predicted against actual prices on the test part, with the train/test boundary marked.
 
@@ -62,8 +62,8 @@ def predictions(
         In-sample LSTM predictions (column ``lstm``) to draw before the boundary.
     future : pd.Series, optional
         The H-day forecast beyond the last date.
-    context_days : int
-        Days of history before the test part shown by default (the range slider reveals the rest).
+    window_days : int
+        Calendar days shown by default, ending at the last date; the range slider reveals the rest.
     """
     boundary = test.index[0]
     before = history[history.index < boundary]
@@ -126,10 +126,27 @@ def predictions(
         yanchor="bottom",
         font={"size": 13, "color": "#555555"},
     )
-    start = history.index[max(0, history.index.get_indexer([boundary])[0] - context_days)]
     end = future.index[-1] if future is not None and len(future) else history.index[-1]
-    figure.update_xaxes(rangeslider={"visible": True}, range=[start, end])
+    start = max(history.index[0], end - pd.Timedelta(days=window_days))
+    figure.update_xaxes(
+        rangeslider={"visible": True, "yaxis": {"rangemode": "auto"}},
+        range=[start, end + pd.Timedelta(days=3)],
+    )
+    figure.update_yaxes(range=_padded_range(figure, start))
     return _layout(figure, "Predicted against actual prices on days the model never saw", "Price")
+
+
+def _padded_range(figure: go.Figure, start: pd.Timestamp) -> list[float]:
+    """Y range that fits every trace from ``start`` on (Plotly scales y to all data otherwise)."""
+    visible = []
+    for trace in figure.data:
+        dates = pd.to_datetime(pd.Series(trace.x))
+        values = pd.Series(trace.y, dtype="float64")
+        visible.append(values[(dates >= start).to_numpy()])
+    values = pd.concat(visible).dropna()
+    low, high = float(values.min()), float(values.max())
+    pad = (high - low) * 0.08 or abs(high) * 0.05 or 1.0
+    return [low - pad, high + pad]
 
 
 def losses(history: dict[str, list[float]]) -> go.Figure:

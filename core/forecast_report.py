@@ -93,6 +93,16 @@ def _format(value: float | None, pattern: str) -> str:
     return "no move called" if value is None else pattern.format(value)
 
 
+def future_table(future: pd.Series) -> pd.DataFrame:
+    """The H-day forecast as a small table with readable dates and prices."""
+    return pd.DataFrame(
+        {
+            "Day": future.index.strftime("%a %d %b %Y"),
+            "LSTM forecast": [f"{value:,.2f}" for value in future.to_numpy()],
+        }
+    ).set_index("Day")
+
+
 def predictions_csv(evaluation: Evaluation, future: pd.Series | None = None) -> bytes:
     """Test-part predictions (and the future forecast, if given) as CSV bytes."""
     frame = evaluation.predictions.rename(

@@ -209,9 +209,7 @@ with left:
     st.caption("RMSE and MAE are in the price's own units; lower is better for all but direction.")
 with right:
     st.subheader(f"Next {len(result['future'])} business days")
-    st.dataframe(
-        result["future"].rename("LSTM forecast").to_frame().style.format("{:,.2f}"), width="stretch"
-    )
+    st.dataframe(forecast_report.future_table(result["future"]), width="stretch")
     st.caption(
         "Each day feeds its forecast back in as the next input, so errors add up with distance."
     )
