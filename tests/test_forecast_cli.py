@@ -1,0 +1,90 @@
+"""The forecast command line: JSON out, exit 2 with one line on bad input."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core import forecast_cli
+from core.paths import ROOT, SAMPLES_DIR
+
+
+@pytest.fixture
+def walk_csv(tmp_path):
+    rng = np.random.default_rng(5)
+    dates = pd.bdate_range("2015-01-01", periods=260)
+    closes = 50 * np.exp(np.cumsum(rng.normal(0, 0.01, len(dates))))
+    path = tmp_path / "walk.csv"
+    pd.DataFrame({"Date": dates.strftime("%Y-%m-%d"), "Close": closes}).to_csv(path, index=False)
+    return path, closes
+
+
+def test_inspect_prints_rows_dates_and_first_last_close(capsys):
+    assert forecast_cli.main(["inspect", str(SAMPLES_DIR / "sp500.csv")]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["rows"] == 5031
+    assert (result["start"], result["end"]) == ("1999-01-04", "2018-12-31")
+    assert result["column"] == "Adj Close"
+    assert result["first"] == pytest.approx(1228.099976)
+    assert result["last"] == pytest.approx(2506.850098)
+
+
+def test_inspect_honours_column(capsys):
+    assert forecast_cli.main(["inspect", str(SAMPLES_DIR / "msft.csv"), "--column", "open"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["column"] == "Open" and result["first"] == pytest.approx(0.0672)
+
+
+def test_train_prints_metrics_forecast_and_writes_predictions(walk_csv, tmp_path, capsys):
+    path, closes = walk_csv
+    out = tmp_path / "predictions.csv"
+    argv = [
+        "train",
+        str(path),
+        "--lookback",
+        "10",
+        "--epochs",
+        "1",
+        "--horizon",
+        "3",
+        "--predictions",
+        str(out),
+    ]
+    assert forecast_cli.main(argv) == 0
+    result = json.loads(capsys.readouterr().out)
+    for part in ("model", "persistence"):
+        assert set(result[part]) >= {"rmse", "mae", "mape", "directional_accuracy"}
+    assert result["skill_ratio"] == pytest.approx(
+        result["model"]["rmse"] / result["persistence"]["rmse"]
+    )
+    assert len(result["forecast"]) == 3
+    assert result["n_train"] > 0 and result["n_test"] > 0
+    written = pd.read_csv(out)
+    assert len(written) == result["n_test"]
+    assert written["actual"].iloc[-1] == pytest.approx(closes[-1], rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["inspect", "/no/such/file.csv"], "Could not open"),
+        (["train", "{bad}", "--lookback", "200"], "Lower the lookback"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_no_traceback(walk_csv, argv, message):
+    argv = [arg.replace("{bad}", str(walk_csv[0])) for arg in argv]
+    completed = subprocess.run(
+        [sys.executable, "-m", "core.forecast", *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 2
+    assert message in completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert completed.stderr.strip().count("\n") == 0
+    assert completed.stdout == ""
