@@ -1,4 +1,9 @@
-"""LSTM Lab entry point: page config and navigation, nothing else."""
+"""LSTM Lab entry point: page config and navigation, nothing else.
+
+The page scripts live in ``app_pages/``, not ``pages/``: Streamlit still treats a ``pages/`` folder
+beside the entry script as a legacy multipage app, so a bookmarked URL such as ``/forecast`` opened
+on a fresh server would run the page without this file (no navigation, no page config).
+"""
 
 import streamlit as st
 
@@ -6,9 +11,9 @@ st.set_page_config(page_title="LSTM Lab", page_icon="🧪", layout="wide")
 
 navigation = st.navigation(
     [
-        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
         st.Page("pages/sentiment.py", title="Review sentiment", icon=":material/reviews:"),
-        st.Page("pages/forecast.py", title="Stock forecast", icon=":material/show_chart:"),
+        st.Page("app_pages/forecast.py", title="Stock forecast", icon=":material/show_chart:"),
     ]
 )
 navigation.run()

@@ -25,4 +25,4 @@ with right, st.container(border=True):
         "looks at, train an LSTM in your browser session and compare it with the honest "
         "“tomorrow = today” baseline."
     )
-    st.page_link("pages/forecast.py", label="Open stock forecast", icon=":material/show_chart:")
+    st.page_link("app_pages/forecast.py", label="Open stock forecast", icon=":material/show_chart:")
