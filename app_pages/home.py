@@ -1,28 +1,40 @@
-"""Home: what the lab is, one card per tool."""
+"""Home: what the lab is, one card per tool, each with its unrolled-network picture."""
 
 import streamlit as st
 
+from core import diagrams
+
 st.title("LSTM Lab")
 st.markdown(
-    "See what a **Long Short-Term Memory** network does with your own data. "
-    "One tool reads a movie review word by word and gives one score at the end (*many-to-one*); "
-    "the other reads a window of stock prices day by day and predicts the next day at every step "
-    "(*many-to-many*)."
+    "An LSTM (Long Short-Term Memory network) reads a sequence one step at a time and keeps a "
+    "small memory of what it has seen. Try the two classic shapes with real data: one that reads a "
+    "whole review and gives **one** score, and one that reads days of prices and predicts at "
+    "**every** step."
 )
 
 left, right = st.columns(2, gap="large")
 with left, st.container(border=True):
     st.subheader("Review sentiment")
+    st.markdown("**Many-to-one:** words go in one per step; one score comes out at the end.")
+    st.plotly_chart(
+        diagrams.many_to_one_example(), key="home_many_to_one", config={"displayModeBar": False}
+    )
     st.markdown(
         "Type one review or many and get a positive/negative score at once, from an LSTM trained "
-        "on 25,000 real IMDB reviews. See which words pushed the score up or down."
+        "on real IMDB movie reviews. See which words pushed the score up or down."
     )
     st.page_link("pages/sentiment.py", label="Open review sentiment", icon=":material/reviews:")
 with right, st.container(border=True):
     st.subheader("Stock forecast")
+    st.markdown("**Many-to-many:** a window of days goes in; a prediction comes out at every step.")
+    st.plotly_chart(
+        diagrams.many_to_many_example(), key="home_many_to_many", config={"displayModeBar": False}
+    )
     st.markdown(
         "Upload a stock-price CSV (or use a bundled sample), pick how many past days the model "
-        "looks at, train an LSTM in your browser session and compare it with the honest "
+        "reads, train an LSTM in your browser session and compare it with the honest "
         "“tomorrow = today” baseline."
     )
     st.page_link("app_pages/forecast.py", label="Open stock forecast", icon=":material/show_chart:")
+
+st.caption("Hover over a step in either picture to see what it holds.")
