@@ -46,7 +46,8 @@ MAGIC_NUMBERS = {
     b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook", b"\x1f\x8b": "a gzip archive",
 }
 SUFFIX_SCALE = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
-NUMBER_NOISE = re.compile(r"[\s'\u2019$\u20ac\u00a3\u00a5\u20b9%]")
+# Literal characters and no \s, so pandas keeps the fast pyarrow path instead of Python's re.
+NUMBER_NOISE = "[ \t\u00a0\u202f'\u2019$\u20ac\u00a3\u00a5\u20b9%]"
 TIME_OF_DAY = r"[T ]\d{1,2}:\d{2}.*$"
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 NUMBERISH = re.compile(r"[-+\u2212]?[$\u20ac\u00a3]?\s?(\d[\d.,]*)\s?[%KMBkmb]?")
@@ -176,7 +177,8 @@ def _load(data: bytes, column: str | None) -> PriceData:
         notes.append("Read ',' as the decimal mark and '.' as the thousands separator.")
     frame = _read_table(text, delimiter, mark)
     date_name, dates, date_notes = _find_dates(frame)
-    numbers = _numeric_columns(frame.drop(columns=date_name), mark)
+    # Judged on dated rows only, so extra header rows and footers do not make a column text.
+    numbers = _numeric_columns(frame[dates.notna()].drop(columns=date_name), mark)
     chosen = _pick_column(numbers, column, frame.columns)
     return _assemble(frame, dates, numbers, chosen, notes + date_notes)
 
@@ -482,28 +484,28 @@ def _pick_column(numbers: dict[str, _Numbers], column: str | None, names: pd.Ind
 
 def _assemble(frame: pd.DataFrame, dates: pd.Series, numbers: dict[str, _Numbers], chosen: str,
               notes: list[str]) -> PriceData:
-    price = numbers[chosen]
+    price = numbers[chosen]  # rows with a date only
     has_date = dates.notna()
-    nonfinite = has_date & price.nonfinite
-    if nonfinite.any():
+    dated = dates[has_date]
+    if price.nonfinite.any():
         raise PriceFileError(f"Column {chosen} has "
-                             f"{_count(nonfinite.sum(), 'NaN or infinite value')}, first on "
-                             f"{dates[nonfinite].iloc[0]:%Y-%m-%d}. Replace them with prices or "
-                             "leave those cells empty, then upload again.")
-    keep = has_date & ~price.empty & ~price.unreadable
+                             f"{_count(price.nonfinite.sum(), 'NaN or infinite value')}, first on "
+                             f"{dated[price.nonfinite].iloc[0]:%Y-%m-%d}. Replace them with prices "
+                             "or leave those cells empty, then upload again.")
+    keep = ~price.empty & ~price.unreadable
     table = pd.DataFrame({name: read.values for name, read in numbers.items()})
-    table = table.replace([np.inf, -np.inf], np.nan)[keep.to_numpy()]
-    table.index = pd.DatetimeIndex(dates[keep], name="date")
+    table = table.replace([np.inf, -np.inf], np.nan)[keep]
+    table.index = pd.DatetimeIndex(dated[keep], name="date")
     duplicated = table.index.duplicated(keep="last")
     was_sorted = table.index[~duplicated].is_monotonic_increasing
     table = table[~duplicated].sort_index(kind="stable")
     _validate(table[chosen], chosen)
     row_empty = frame.isna().all(axis=1)
     dropped = [
-        (row_empty.sum() + (has_date & price.empty).sum(), "empty row", "empty rows"),
+        (row_empty.sum() + price.empty.sum(), "empty row", "empty rows"),
         ((~has_date & ~row_empty).sum(), "row with an unreadable date",
          "rows with unreadable dates"),
-        ((has_date & price.unreadable).sum(), f"row with an unreadable {chosen}",
+        (price.unreadable.sum(), f"row with an unreadable {chosen}",
          f"rows with an unreadable {chosen}"),
     ]
     changes = [f"dropped {_count(count, one, many)}" for count, one, many in dropped if count]

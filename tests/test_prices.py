@@ -56,6 +56,13 @@ def test_yahoo_month_first_dates_across_a_year_end():
     assert data.notes == ()
 
 
+def test_yfinance_three_header_rows():
+    data = load_prices(fixture("yfinance_multiheader.csv"))
+    assert_series(data, ["2024-01-02", "2024-01-03", "2024-01-04"], [184.73, 183.35, 181.02])
+    assert data.numeric_columns == ["Adj Close", "Close", "High", "Low", "Open", "Volume"]
+    assert data.report.endswith("; dropped 2 rows with unreadable dates")
+
+
 def test_bundled_sp500_sample():
     data = load_prices_file(SAMPLES_DIR / "sp500.csv")
     assert_valid(data)
