@@ -18,7 +18,14 @@ squares on the validation part (never the test part). A shrink of 0 means the va
 no usable signal and the forecast falls back to persistence.
 
 The H-day future forecast is recursive: each predicted return is appended to the window and the
-model is asked again.
+model is asked again. Its band comes from the errors the same recursive forecast made on the
+validation part: for each step k = 1..H, the empirical quantiles of the k-day log-return error. The
+band's honesty (how often it held the actual price) and the error by step are measured on the test
+part, which nothing is fitted on.
+
+Training keeps the weights of the epoch with the lowest validation loss however it ends: by running
+all epochs, by early stopping, by ``should_stop`` or by an exception raised from a callback (a
+Streamlit rerun interrupts a script that way).
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ DEFAULT_LAYERS = 1
 DEFAULT_HORIZON = 10
 DEFAULT_TEST_SHARE = 0.2
 DEFAULT_SEED = 42
+DEFAULT_LEVEL = 0.8  # share of outcomes the uncertainty band should hold
 VALIDATION_SHARE = 0.15  # of the part before the test part
 BATCH_SIZE = 64
 PATIENCE = 4
@@ -46,6 +54,7 @@ DROPOUT = 0.1
 MIN_TEST_DAYS = 20
 MIN_VALIDATION_DAYS = 20
 MIN_TRAIN_WINDOWS = 50
+MIN_BAND_SAMPLES = 10  # validation errors needed to measure a band step rather than extrapolate it
 
 
 def required_rows(lookback: int, test_share: float = DEFAULT_TEST_SHARE) -> int:
@@ -80,9 +89,19 @@ class Split:
     val_end: int  # returns[train_end:val_end] are validation targets; the rest is the test part
 
 
-def chronological_split(n_returns: int, lookback: int, test_share: float) -> Split:
-    """Split ``n_returns`` returns into training, validation and test parts, oldest first."""
-    n_test = max(MIN_TEST_DAYS, int(round(n_returns * test_share)))
+def chronological_split(
+    n_returns: int, lookback: int, test_share: float, test_days: int | None = None
+) -> Split:
+    """Split ``n_returns`` returns into training, validation and test parts, oldest first.
+
+    ``test_days``, when given, fixes the size of the test part instead of ``test_share``.
+    """
+    if test_days is None:
+        n_test = max(MIN_TEST_DAYS, int(round(n_returns * test_share)))
+    elif test_days < 1:
+        raise ValueError(f"The test part has {test_days} days; it needs at least 1.")
+    else:
+        n_test = test_days
     before_test = n_returns - n_test
     n_val = max(MIN_VALIDATION_DAYS, int(round(before_test * VALIDATION_SHARE)))
     train_end = before_test - n_val
@@ -171,6 +190,44 @@ class Evaluation:
     reading: str
 
 
+@dataclass(frozen=True)
+class HorizonCheck:
+    """The H-day forecast with its band, and how the band and the errors held up on the test part.
+
+    ``steps`` has one row per step ahead (index ``step`` = 1..H) and columns ``lower_q`` and
+    ``upper_q`` (log-return error quantiles from validation), ``validation_samples``, ``measured``
+    (False where too few validation errors existed and the width was extrapolated by the square
+    root of the step), ``coverage`` (share of test cases inside the band), ``test_samples``,
+    ``lstm_rmse`` and ``persistence_rmse`` (price units, on the test part).
+    ``band`` has index date and columns ``forecast``, ``lower``, ``upper``.
+    """
+
+    level: float
+    steps: pd.DataFrame
+    band: pd.DataFrame
+    reading: str
+
+
+def band_reading(level: float, steps: pd.DataFrame) -> str:
+    """One sentence on how often the band held the actual price on the test part."""
+    first = steps.iloc[0]
+    text = (
+        f"The {level:.0%} band covered {first['coverage']:.0%} of "
+        f"{int(first['test_samples']):,} test days one day ahead"
+    )
+    last = steps.iloc[-1]
+    if len(steps) > 1 and last["test_samples"] > 0:
+        text += f" and {last['coverage']:.0%} {len(steps)} days ahead"
+    gap = first["coverage"] - level
+    if abs(gap) <= 0.05:
+        verdict = "close to its promise"
+    elif gap < 0:
+        verdict = "too narrow: real moves were wilder than on the validation days"
+    else:
+        verdict = "wider than needed: the test days were calmer than the validation days"
+    return f"{text} (aim: {level:.0%}), {verdict}."
+
+
 class Persistence:
     """The honest baseline: tomorrow's price equals today's."""
 
@@ -199,6 +256,10 @@ class Forecaster:
         Share of the newest days kept aside for the test part.
     seed : int
         Seed for weights and shuffling; the same seed gives the same model.
+    patience : int
+        Epochs without a better validation loss before training stops early.
+    test_days : int, optional
+        Exact size of the test part in days; overrides ``test_share`` (used by the backtest).
     """
 
     def __init__(
@@ -210,6 +271,7 @@ class Forecaster:
         test_share: float = DEFAULT_TEST_SHARE,
         seed: int = DEFAULT_SEED,
         patience: int = PATIENCE,
+        test_days: int | None = None,
     ):
         self.lookback = lookback
         self.epochs = epochs
@@ -218,6 +280,7 @@ class Forecaster:
         self.test_share = test_share
         self.seed = seed
         self.patience = patience
+        self.test_days = test_days
 
     # -- training -------------------------------------------------------------------------------
     def fit(
@@ -235,25 +298,31 @@ class Forecaster:
         progress : callable, optional
             Called with a :class:`core.progress.EpochReport` after every epoch.
         should_stop : callable, optional
-            Polled during training; returning True stops it and keeps the best weights so far.
+            Polled after every batch; returning True stops training and keeps the best weights so
+            far. An exception raised by ``progress`` also keeps them before it propagates.
 
         Returns
         -------
         Forecaster
             ``self``, with ``model_``, ``mean_``, ``std_``, ``shrink_``, ``history_``, ``split_``,
-            ``series_`` and ``train_seconds_`` set.
+            ``series_``, ``epochs_run_``, ``best_epoch_``, ``stopped_`` and ``train_seconds_``.
+
+        Raises
+        ------
+        ValueError
+            For bad parameters, a too-short series, or a stop before the first epoch finished.
         """
         self._check_params()
+        self._forget()
         prices = self._validated_prices(series)
-        check_history(len(prices), self.lookback, self.test_share)
+        if self.test_days is None:
+            check_history(len(prices), self.lookback, self.test_share)
         returns = log_returns(prices.to_numpy())
-        split = chronological_split(len(returns), self.lookback, self.test_share)
+        split = chronological_split(len(returns), self.lookback, self.test_share, self.test_days)
 
         train_returns = returns[: split.train_end]
-        self.mean_ = float(train_returns.mean())
-        self.std_ = float(train_returns.std()) or 1.0
-        scaled = (returns - self.mean_) / self.std_
-
+        mean, std = float(train_returns.mean()), float(train_returns.std()) or 1.0
+        scaled = (returns - mean) / std
         train_x, train_y = many_to_many_windows(
             scaled, self.lookback, range(self.lookback, split.train_end)
         )
@@ -264,35 +333,56 @@ class Forecaster:
         import keras
 
         keras.utils.set_random_seed(self.seed)
-        self.model_ = self._build_model(keras)
+        model = self._build_model(keras)
+        best = _best_weights_tracker(keras)
+        asked_to_stop = []
+
+        def stop_now() -> bool:
+            if should_stop is not None and should_stop():
+                asked_to_stop.append(True)
+                return True
+            return False
+
         callbacks = [
-            keras.callbacks.EarlyStopping(
-                monitor="val_loss", patience=self.patience, restore_best_weights=True
-            ),
+            best,  # first, so an epoch is recorded before a later callback can raise
+            keras.callbacks.EarlyStopping(monitor="val_loss", patience=self.patience),
             keras.callbacks.TerminateOnNaN(),
-            keras_progress_callback(progress, self.epochs, should_stop),
+            keras_progress_callback(progress, self.epochs, stop_now),
         ]
         started = time.perf_counter()
-        history = self.model_.fit(
-            train_x,
-            train_y,
-            validation_data=(val_x, val_y),
-            epochs=self.epochs,
-            batch_size=BATCH_SIZE,
-            shuffle=True,
-            callbacks=callbacks,
-            verbose=0,
-        )
-        self.train_seconds_ = time.perf_counter() - started
-        self.history_ = {key: [float(v) for v in values] for key, values in history.history.items()}
-        if not self.history_.get("loss"):
+        interrupted = True
+        try:
+            model.fit(
+                train_x,
+                train_y,
+                validation_data=(val_x, val_y),
+                epochs=self.epochs,
+                batch_size=BATCH_SIZE,
+                shuffle=True,
+                callbacks=callbacks,
+                verbose=0,
+            )
+            interrupted = False
+        finally:
+            # Runs on an interruption too, so whoever stopped the training still gets a model.
+            if best.weights is not None:
+                model.set_weights(best.weights)
+                self.model_, self.mean_, self.std_ = model, mean, std
+                self.series_, self.returns_, self.split_ = prices, returns, split
+                self.history_ = best.history
+                self.epochs_run_ = len(best.history["loss"])
+                self.best_epoch_ = best.epoch
+                self.stopped_ = interrupted or bool(asked_to_stop)
+                self.train_seconds_ = time.perf_counter() - started
+                self.shrink_ = self._fit_shrink(val_x, returns[split.train_end : split.val_end])
+        if not hasattr(self, "shrink_"):
             raise ValueError("Training stopped before the first epoch finished; train again.")
-        self.epochs_run_ = len(self.history_["loss"])
-        self.series_ = prices
-        self.returns_ = returns
-        self.split_ = split
-        self.shrink_ = self._fit_shrink(val_x, returns[split.train_end : split.val_end])
         return self
+
+    def _forget(self) -> None:
+        """Drop what an earlier fit learned, so a failed refit never looks fitted."""
+        for name in [name for name in vars(self) if name.endswith("_")]:
+            delattr(self, name)
 
     def _check_params(self) -> None:
         for name, low, high in (
@@ -352,8 +442,12 @@ class Forecaster:
         return float(np.clip(np.dot(raw, val_returns) / denominator, 0.0, 1.0))
 
     # -- prediction -----------------------------------------------------------------------------
+    @property
+    def is_fitted(self) -> bool:
+        return hasattr(self, "shrink_")
+
     def _require_fitted(self) -> None:
-        if not hasattr(self, "model_"):
+        if not self.is_fitted:
             raise ValueError("This Forecaster is not fitted yet; call fit(series) first.")
 
     def evaluate(self) -> Evaluation:
@@ -413,19 +507,101 @@ class Forecaster:
         the next step is predicted.
         """
         self._require_fitted()
-        if not 1 <= horizon <= 60:
-            raise ValueError(f"The horizon is {horizon} days; pick from 1 to 60.")
-        window = list((self.returns_[-self.lookback :] - self.mean_) / self.std_)
-        price = float(self.series_.iloc[-1])
-        values = []
-        for _ in range(horizon):
-            batch = np.asarray(window[-self.lookback :], dtype="float32")[None, :, None]
-            step_return = self.shrink_ * float(self._last_step_returns(batch)[0])
-            price *= float(np.exp(step_return))
-            values.append(price)
-            window.append((step_return - self.mean_) / self.std_)
+        _check_horizon(horizon)
+        returns = self._recursive_returns(self._origin_windows([len(self.returns_)]), horizon)
+        values = float(self.series_.iloc[-1]) * np.exp(np.cumsum(returns[0]))
+        return pd.Series(values, index=self._future_dates(horizon), name="forecast")
+
+    def horizon_check(
+        self, horizon: int = DEFAULT_HORIZON, level: float = DEFAULT_LEVEL
+    ) -> HorizonCheck:
+        """The future forecast with a ``level`` band, and its honesty and error by step on test.
+
+        The band's width at step k is the spread of the k-day-ahead errors of the same recursive
+        forecast started from every validation day; coverage and RMSE by step come from forecasts
+        started from every test day. Nothing is fitted on the test part.
+        """
+        self._require_fitted()
+        _check_horizon(horizon)
+        if not 0.5 <= level <= 0.99:
+            raise ValueError(f"The band level is {level:.0%}; pick from 50% to 99%.")
+        split, n_returns = self.split_, len(self.returns_)
+        val_errors, _, _ = self._step_errors(split.train_end, split.val_end, horizon)
+        lower, upper, counts, measured = _error_quantiles(val_errors, level)
+        test_errors, predicted, origins = self._step_errors(split.val_end, n_returns, horizon)
+
+        inside = (test_errors >= lower) & (test_errors <= upper)
+        valid = np.isfinite(test_errors)
+        test_counts = valid.sum(axis=0)
+        prices = self.series_.to_numpy()
+        start_price = prices[origins][:, None]  # the last known price at each forecast origin
+        target_idx = origins[:, None] + np.arange(1, horizon + 1)
+        actual = np.where(valid, prices[np.minimum(target_idx, len(prices) - 1)], np.nan)
+        lstm_sq = (start_price * np.exp(predicted) - actual) ** 2
+        persistence_sq = (start_price - actual) ** 2
+        with np.errstate(invalid="ignore"):
+            steps = pd.DataFrame(
+                {
+                    "lower_q": lower,
+                    "upper_q": upper,
+                    "validation_samples": counts,
+                    "measured": measured,
+                    "coverage": np.where(valid, inside, False).sum(axis=0)
+                    / np.maximum(test_counts, 1),
+                    "test_samples": test_counts,
+                    "lstm_rmse": np.sqrt(np.nanmean(lstm_sq, axis=0)),
+                    "persistence_rmse": np.sqrt(np.nanmean(persistence_sq, axis=0)),
+                },
+                index=pd.RangeIndex(1, horizon + 1, name="step"),
+            )
+
+        future = self._recursive_returns(self._origin_windows([n_returns]), horizon)[0]
+        path = np.cumsum(future)
+        last = float(self.series_.iloc[-1])
+        band = pd.DataFrame(
+            {
+                "forecast": last * np.exp(path),
+                "lower": last * np.exp(path + lower),
+                "upper": last * np.exp(path + upper),
+            },
+            index=self._future_dates(horizon),
+        )
+        return HorizonCheck(level=level, steps=steps, band=band, reading=band_reading(level, steps))
+
+    def _origin_windows(self, origins) -> np.ndarray:
+        """Scaled windows of the ``lookback`` returns before each origin (first unknown return)."""
+        scaled = (self.returns_ - self.mean_) / self.std_
+        starts = np.asarray(origins)[:, None] - self.lookback + np.arange(self.lookback)
+        return scaled[starts].astype("float32")
+
+    def _recursive_returns(self, windows: np.ndarray, horizon: int) -> np.ndarray:
+        """Shrunk predicted log returns, ``(len(windows), horizon)``, feeding each step back in."""
+        windows = np.array(windows, dtype="float32")
+        out = np.empty((len(windows), horizon))
+        for step in range(horizon):
+            predicted = self.shrink_ * self._last_step_returns(windows[..., None])
+            out[:, step] = predicted
+            fed_back = ((predicted - self.mean_) / self.std_).astype("float32")[:, None]
+            windows = np.concatenate([windows[:, 1:], fed_back], axis=1)
+        return out
+
+    def _step_errors(self, start: int, end: int, horizon: int):
+        """k-day log-return errors (actual minus predicted) of forecasts from origins in a part.
+
+        Only targets inside ``returns[start:end]`` count; the others are NaN.
+        Returns the errors, the predicted cumulative returns, and the origins.
+        """
+        origins = np.arange(start, end)
+        predicted = np.cumsum(self._recursive_returns(self._origin_windows(origins), horizon), 1)
+        target = origins[:, None] + np.arange(horizon)
+        inside = target < end
+        actual = np.cumsum(self.returns_[np.minimum(target, len(self.returns_) - 1)], axis=1)
+        errors = np.where(inside, actual - predicted, np.nan)
+        return errors, predicted, origins
+
+    def _future_dates(self, horizon: int) -> pd.DatetimeIndex:
         dates = pd.bdate_range(self.series_.index[-1] + pd.offsets.BDay(1), periods=horizon)
-        return pd.Series(values, index=pd.DatetimeIndex(dates, name="date"), name="forecast")
+        return pd.DatetimeIndex(dates, name="date")
 
     def latest_window_steps(self) -> pd.DataFrame:
         """The most recent window and the model's per-step next-day predictions (many-to-many)."""
@@ -449,6 +625,53 @@ class Forecaster:
     def parameter_count(self) -> int:
         self._require_fitted()
         return int(self.model_.count_params())
+
+
+def _check_horizon(horizon: int) -> None:
+    if not 1 <= horizon <= 60:
+        raise ValueError(f"The horizon is {horizon} days; pick from 1 to 60.")
+
+
+def _error_quantiles(errors: np.ndarray, level: float):
+    """Per-step lower and upper error quantiles; too-thin steps widen like the square root of k.
+
+    Step 1 always has enough errors: the validation part holds at least MIN_VALIDATION_DAYS.
+    """
+    tail = (1.0 - level) / 2.0
+    counts = np.isfinite(errors).sum(axis=0)
+    measured = counts >= MIN_BAND_SAMPLES
+    lower, upper = np.empty(errors.shape[1]), np.empty(errors.shape[1])
+    last = 0
+    for step in range(errors.shape[1]):
+        if measured[step]:
+            lower[step], upper[step] = np.nanquantile(errors[:, step], [tail, 1.0 - tail])
+            last = step
+        else:
+            widen = np.sqrt((step + 1) / (last + 1))
+            lower[step], upper[step] = lower[last] * widen, upper[last] * widen
+    return lower, upper, counts, measured
+
+
+def _best_weights_tracker(keras):
+    """A Keras callback that records every epoch's logs and the weights of the best one."""
+
+    class _BestWeights(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.history: dict[str, list[float]] = {}
+            self.weights = None
+            self.epoch = 0
+            self.loss = np.inf
+
+        def on_epoch_end(self, epoch, logs=None):
+            for key, value in (logs or {}).items():
+                self.history.setdefault(key, []).append(float(value))
+            loss = float((logs or {}).get("val_loss", np.nan))
+            if np.isfinite(loss) and loss < self.loss:
+                self.loss, self.epoch = loss, epoch + 1
+                self.weights = self.model.get_weights()
+
+    return _BestWeights()
 
 
 if __name__ == "__main__":

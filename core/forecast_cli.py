@@ -1,4 +1,4 @@
-"""Command line for the forecaster: ``python -m core.forecast inspect|train FILE ...``.
+"""Command line for the forecaster: ``python -m core.forecast inspect|train|backtest FILE ...``.
 
 Prints one JSON object on stdout. Bad input exits with status 2 and one line on stderr.
 """
@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 
-from core import forecast, prices
+from core import backtest, forecast, prices
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,7 +30,28 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--horizon", type=int, default=forecast.DEFAULT_HORIZON)
     train.add_argument("--test-share", type=float, default=forecast.DEFAULT_TEST_SHARE)
     train.add_argument("--seed", type=int, default=forecast.DEFAULT_SEED)
+    train.add_argument("--level", type=float, default=forecast.DEFAULT_LEVEL, help="band level")
     train.add_argument("--predictions", default=None, help="write test predictions to this CSV")
+
+    walk = commands.add_parser(
+        "backtest", help="walk-forward backtest: refit per fold, LSTM against persistence"
+    )
+    walk.add_argument("file")
+    walk.add_argument("--column", default=None)
+    walk.add_argument("--folds", type=int, default=backtest.DEFAULT_FOLDS)
+    walk.add_argument(
+        "--test-share",
+        type=float,
+        default=backtest.DEFAULT_TOTAL_TEST_SHARE,
+        help="share of the newest days shared out among the folds' test blocks",
+    )
+    walk.add_argument("--lookback", type=int, default=forecast.DEFAULT_LOOKBACK)
+    walk.add_argument("--epochs", type=int, default=backtest.DEFAULT_EPOCHS)
+    walk.add_argument("--units", type=int, default=forecast.DEFAULT_UNITS)
+    walk.add_argument("--layers", type=int, default=forecast.DEFAULT_LAYERS)
+    walk.add_argument("--seed", type=int, default=forecast.DEFAULT_SEED)
+    walk.add_argument("--level", type=float, default=forecast.DEFAULT_LEVEL, help="band level")
+    walk.add_argument("--progress", action="store_true", help="print each epoch on stderr")
     return parser
 
 
@@ -61,7 +82,7 @@ def _train(args: argparse.Namespace) -> dict:
         seed=args.seed,
     ).fit(loaded.series)
     evaluation = model.evaluate()
-    future = model.forecast(args.horizon)
+    check = model.horizon_check(args.horizon, args.level)
     if args.predictions:
         try:
             evaluation.predictions.rename_axis("date").to_csv(args.predictions, float_format="%.6f")
@@ -82,17 +103,62 @@ def _train(args: argparse.Namespace) -> dict:
         "n_validation": int(model.split_.val_end - model.split_.train_end),
         "n_test": int(len(evaluation.predictions)),
         "forecast": [
-            {"date": date.strftime("%Y-%m-%d"), "value": float(value)}
-            for date, value in future.items()
+            {
+                "date": date.strftime("%Y-%m-%d"),
+                "value": float(row.forecast),
+                "lower": float(row.lower),
+                "upper": float(row.upper),
+            }
+            for date, row in check.band.iterrows()
         ],
+        "band": {
+            "level": check.level,
+            "coverage_by_step": [float(value) for value in check.steps["coverage"]],
+            "reading": check.reading,
+        },
+        "rmse_by_step": {
+            "model": [float(value) for value in check.steps["lstm_rmse"]],
+            "persistence": [float(value) for value in check.steps["persistence_rmse"]],
+        },
     }
+
+
+def _backtest(args: argparse.Namespace) -> dict:
+    loaded = prices.load_prices_file(args.file, column=args.column)
+
+    def report(update: backtest.FoldReport) -> None:
+        logs = update.epoch.logs
+        print(
+            f"fold {update.fold}/{update.folds} epoch {update.epoch.epoch}/{update.epoch.epochs} "
+            f"val_loss {logs.get('val_loss', float('nan')):.4f}",
+            file=sys.stderr,
+        )
+
+    result = backtest.walk_forward(
+        loaded.series,
+        folds=args.folds,
+        total_test_share=args.test_share,
+        level=args.level,
+        progress=report if args.progress else None,
+        lookback=args.lookback,
+        epochs=args.epochs,
+        units=args.units,
+        layers=args.layers,
+        seed=args.seed,
+    )
+    settings = {
+        key: getattr(args, key)
+        for key in ("folds", "test_share", "lookback", "epochs", "units", "layers", "seed")
+    }
+    return {"column": loaded.column, "settings": settings, **result.as_dict()}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the process exit status."""
     args = _parser().parse_args(argv)
     try:
-        result = _inspect(args) if args.command == "inspect" else _train(args)
+        command = {"inspect": _inspect, "train": _train, "backtest": _backtest}[args.command]
+        result = command(args)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
