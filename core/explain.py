@@ -1,0 +1,198 @@
+"""Plain-words explanations: a glossary, the model layer by layer, and "what just happened"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from core import diagrams
+
+GLOSSARY = {
+    "LSTM": "A neural network that reads a sequence one step at a time and keeps a small memory "
+    "of what it has seen so far.",
+    "epoch": "One full pass of the model over all the training examples.",
+    "lookback": "How many past days the model reads before it makes a prediction.",
+    "validation": "Examples held back from training and used to decide when to stop and which "
+    "settings to keep; they are not the test.",
+    "test part": "The newest data, never used for training or choosing settings; every score on "
+    "screen is measured here.",
+    "persistence baseline": "The simplest honest forecast: tomorrow's price equals today's.",
+    "RMSE": "Root mean squared error: the typical size of a miss, in the price's own units, with "
+    "big misses counting extra.",
+    "MAPE": "Mean absolute percentage error: the average miss as a percentage of the real price.",
+    "skill ratio": "The model's RMSE divided by the baseline's: below 1 means the model beat the "
+    "baseline.",
+    "AUC": "The chance that the model scores a random positive review above a random negative "
+    "one: 0.5 is guessing, 1.0 is perfect.",
+    "accuracy": "The share of reviews whose label the model got right.",
+}
+
+
+def glossary_markdown(terms: list[str] | None = None) -> str:
+    """The glossary (or the named terms of it) as a Markdown list."""
+    chosen = terms or list(GLOSSARY)
+    unknown = [term for term in chosen if term not in GLOSSARY]
+    if unknown:
+        raise ValueError(
+            f"No glossary entry for {', '.join(unknown)}; known: {', '.join(GLOSSARY)}."
+        )
+    return "\n".join(f"- **{term}**: {GLOSSARY[term]}" for term in chosen)
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    """One layer of a model in plain words."""
+
+    layer: str
+    size: str
+    parameters: int
+    reading: str
+
+
+def _lstm_units(layer) -> tuple[int, bool]:
+    inner = getattr(layer, "forward_layer", None) or layer
+    return int(inner.units), inner is not layer
+
+
+def describe_model(model) -> list[LayerRow]:
+    """Walk a Keras model's layers and say what each one does, with its real sizes.
+
+    Works for the forecaster (window → LSTM → per-step Dense) and for the sentiment model
+    (text → vocabulary → embedding → LSTM → score); layers that only reshape are skipped.
+    """
+    rows = []
+    for layer in model.layers:
+        kind = type(layer).__name__
+        params = int(layer.count_params()) if layer.built else 0
+        if kind == "InputLayer":
+            continue
+        if kind == "TextVectorization":
+            size = layer.vocabulary_size()
+            length = layer._output_sequence_length  # noqa: SLF001 - Keras keeps it private
+            mode = getattr(layer, "_output_mode", "int")
+            if mode == "int":
+                reading = (
+                    f"Turns the text into word numbers from a vocabulary of {size:,} words, "
+                    f"reading at most {length or 'all'} words."
+                )
+            else:
+                reading = (
+                    f"Counts which of {size:,} words and word pairs appear: a bag of words "
+                    "read beside the LSTM."
+                )
+            rows.append(LayerRow("Vocabulary", f"{size:,} entries", params, reading))
+        elif kind == "Embedding":
+            rows.append(
+                LayerRow(
+                    "Embedding",
+                    f"{layer.input_dim:,} × {layer.output_dim}",
+                    params,
+                    f"Gives every word a list of {layer.output_dim} numbers, tuned in training "
+                    "so similar words get similar lists.",
+                )
+            )
+        elif kind in {"LSTM", "Bidirectional"}:
+            units, both_ways = _lstm_units(layer)
+            direction = " in each direction (forwards and backwards)" if both_ways else ""
+            shape = (
+                "a prediction at every step" if layer.return_sequences else "one summary at the end"
+            )
+            rows.append(
+                LayerRow(
+                    "LSTM" + (" (both directions)" if both_ways else ""),
+                    f"{units} units",
+                    params,
+                    f"Keeps {units} numbers of memory{direction} as it reads; hands on {shape}.",
+                )
+            )
+        elif kind == "Dense":
+            outputs = int(layer.units)
+            reading = (
+                "Turns the LSTM's memory into the next day's predicted move, at every step."
+                if len(layer.output.shape) == 3
+                else f"Combines what came before into {outputs} output number"
+                f"{'s' if outputs > 1 else ''}" + (": the score." if outputs == 1 else ".")
+            )
+            rows.append(
+                LayerRow("Dense", f"{outputs} output{'s' if outputs > 1 else ''}", params, reading)
+            )
+        elif kind == "Dropout":
+            rows.append(
+                LayerRow(
+                    "Dropout",
+                    f"{layer.rate:.0%}",
+                    0,
+                    f"During training hides {layer.rate:.0%} of the numbers at random "
+                    "so the model cannot lean on any single one.",
+                )
+            )
+    return rows
+
+
+def layers_table(rows: list[LayerRow]) -> pd.DataFrame:
+    """The layer rows as a table for the page."""
+    return pd.DataFrame(
+        [
+            {
+                "Layer": r.layer,
+                "Size": r.size,
+                "Learned numbers": r.parameters,
+                "What it does": r.reading,
+            }
+            for r in rows
+        ]
+    )
+
+
+def forecast_window_diagram(steps: pd.DataFrame) -> go.Figure:
+    """The forecaster's latest window as an unrolled many-to-many diagram with real numbers.
+
+    ``steps`` is ``Forecaster.latest_window_steps()``: one row per step with its date, price,
+    the date it predicts and the predicted price.
+    """
+    unrolled = []
+    for row in steps.itertuples():
+        unrolled.append(
+            diagrams.Step(
+                label=row.date.strftime("%d %b"),
+                hover=f"{row.date:%a %d %b %Y}: closed at {row.price:,.2f}",
+                output=_price(row.predicted_next),
+                output_hover=f"Made at this step: {row.predicts_date:%a %d %b %Y} predicted at "
+                f"{row.predicted_next:,.2f}",
+            )
+        )
+    return diagrams.unrolled(unrolled, height=260)
+
+
+def _price(value: float) -> str:
+    return f"{value:,.0f}" if value >= 1000 else f"{value:,.2f}"
+
+
+def review_diagram(words_read: list[str], p_positive: float) -> go.Figure:
+    """The words the sentiment model actually read, as an unrolled many-to-one diagram."""
+    if not words_read:
+        raise ValueError("The review has no words the model could read.")
+    steps = [
+        diagrams.Step(word, f"Step {index + 1}: reads “{word}” and updates its memory.")
+        for index, word in enumerate(words_read)
+    ]
+    last = steps[-1]
+    steps[-1] = diagrams.Step(
+        last.label,
+        last.hover,
+        f"{p_positive:.0%} positive",
+        "Only the last step gives an output: the probability that the review is positive.",
+    )
+    return diagrams.unrolled(steps, height=260)
+
+
+def truncation_note(total_words: int, words_read: int, kept: str = "first") -> str:
+    """One sentence on padding or truncation of a review."""
+    if total_words > words_read:
+        return (
+            f"Your review had {total_words:,} words; the model read the {kept} "
+            f"{words_read:,} and skipped the rest."
+        )
+    return f"Your review had {total_words:,} words; the model read all of them, one per step."
