@@ -131,8 +131,8 @@ def load_prices(data: bytes, column: str | None = None) -> PriceData:
     except PriceFileError:
         raise
     except Exception as exc:  # any other failure still reaches the user as a readable message
-        raise PriceFileError(f"Could not read the file as a price table ({exc}). {HOW_TO_FIX}") \
-            from exc
+        raise PriceFileError(f"Could not read the file as a price table ({str(exc)[:200]}). "
+                             f"{HOW_TO_FIX}") from exc
 
 
 def load_prices_file(path: str | os.PathLike, column: str | None = None) -> PriceData:
@@ -172,8 +172,8 @@ def _load(data: bytes, column: str | None) -> PriceData:
     text, delimiter = _separator_hint(text)
     lines = _check_lines(text)
     delimiter = delimiter or _sniff_delimiter(lines)
-    mark = _decimal_mark(lines, delimiter)
-    if mark == ",":
+    mark, votes = _decimal_mark(lines, delimiter)
+    if mark == "," and votes:
         notes.append("Read ',' as the decimal mark and '.' as the thousands separator.")
     frame = _read_table(text, delimiter, mark)
     date_name, dates, date_notes = _find_dates(frame)
@@ -256,8 +256,11 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return max(scores, key=scores.__getitem__)
 
 
-def _decimal_mark(lines: list[str], delimiter: str) -> str:
-    """Vote between '.' and ',' as decimal mark using numbers where only one reading fits."""
+def _decimal_mark(lines: list[str], delimiter: str) -> tuple[str, int]:
+    """Vote between '.' and ',' as decimal mark using numbers where only one reading fits.
+
+    Returns the mark and the votes it got; with no votes either way, ';' files get ','.
+    """
     votes = {".": 0, ",": 0}
     for row in csv.reader(lines[1:], delimiter=delimiter, skipinitialspace=True):
         for field in row:
@@ -266,8 +269,9 @@ def _decimal_mark(lines: list[str], delimiter: str) -> str:
             if mark:
                 votes[mark] += 1
     if votes["."] == votes[","]:
-        return "," if delimiter == ";" else "."
-    return max(votes, key=votes.__getitem__)
+        return ("," if delimiter == ";" else "."), votes["."]
+    mark = max(votes, key=votes.__getitem__)
+    return mark, votes[mark]
 
 
 def _decimal_hint(digits: str) -> str | None:
@@ -433,8 +437,10 @@ def _to_numbers(column: pd.Series, mark: str) -> _Numbers | None:
         return None
     if pd.api.types.is_numeric_dtype(column):
         values = column.astype("float64")
+        if values.isna().all():  # an empty column, such as one after a trailing separator
+            return None
         no = pd.Series(False, index=column.index)
-        return _Numbers(values, values.isna(), no, pd.Series(np.isinf(values)), percent=False)
+        return _Numbers(values, values.isna(), no, np.isinf(values), percent=False)
     text = column.astype("str").str.strip()
     empty = text.isna() | (text == "").fillna(True)
     nan_text = text.str.lower().isin(["nan", "+nan", "-nan"])

@@ -194,8 +194,9 @@ def test_headers_in_any_case_and_date_column_found_by_content():
 
 
 def test_last_non_volume_column_is_the_fallback_default():
-    data = load_prices(b"Date,Alpha,Beta,Volume\n2024-01-02,1,5,100\n2024-01-03,2,6,200\n")
+    data = load_prices(b"Date,Alpha,Beta,Volume,\n2024-01-02,1,5,100,\n2024-01-03,2,6,200,\n")
     assert data.column == "Beta"
+    assert data.numeric_columns == ["Alpha", "Beta", "Volume"]
 
 
 def test_excel_separator_line_and_tabs():
