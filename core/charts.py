@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 # Colours chosen to stay distinct on a washed-out projector and for red-green colour blindness.
 ACTUAL = "#1a1f2b"
@@ -11,7 +12,11 @@ LSTM = "#1f5fbf"
 PERSISTENCE = "#d95f02"
 FORECAST = "#7b3294"
 TRAIN_FIT = "#8fb3e8"
+BAND = "rgba(123, 50, 148, 0.18)"
+OVERLAYS = ("#1b9e77", "#e7298a")
+FOLDS = ("#1f5fbf", "#d95f02", "#1b9e77", "#7b3294", "#e6ab02", "#66a61e", "#a6761d", "#e7298a")
 FONT_SIZE = 15
+PRESENTATION_SCALE = 1.45
 
 
 def _layout(figure: go.Figure, title: str, y_title: str, height: int = 460) -> go.Figure:
@@ -46,6 +51,8 @@ def predictions(
     show_persistence: bool = True,
     train_fit: pd.DataFrame | None = None,
     future: pd.Series | None = None,
+    band: pd.DataFrame | None = None,
+    overlays: dict[str, pd.Series] | None = None,
     window_days: int = 182,
 ) -> go.Figure:
     """Predicted against actual prices on the test part, with the train/test boundary marked.
@@ -62,6 +69,10 @@ def predictions(
         In-sample LSTM predictions (column ``lstm``) to draw before the boundary.
     future : pd.Series, optional
         The H-day forecast beyond the last date.
+    band : pd.DataFrame, optional
+        Columns ``lower`` and ``upper`` on the future dates: the uncertainty band.
+    overlays : dict of str to pd.Series, optional
+        Test-part predictions of earlier runs, drawn as thin extra lines under their names.
     window_days : int
         Calendar days shown by default, ending at the last date; the range slider reveals the rest.
     """
@@ -105,8 +116,34 @@ def predictions(
                 line={"color": PERSISTENCE, "width": 1.5, "dash": "dot"},
             )
         )
+    for (name, values), colour in zip((overlays or {}).items(), OVERLAYS, strict=False):
+        figure.add_trace(
+            go.Scatter(
+                x=values.index, y=values.to_numpy(), name=name, line={"color": colour, "width": 1.5}
+            )
+        )
+    last_date, last_price = history.index[-1], float(history.iloc[-1])
+    if band is not None and len(band):
+        figure.add_trace(
+            go.Scatter(
+                x=[last_date, *band.index],
+                y=[last_price, *band["upper"]],
+                line={"width": 0},
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=[last_date, *band.index],
+                y=[last_price, *band["lower"]],
+                name="Uncertainty band",
+                fill="tonexty",
+                fillcolor=BAND,
+                line={"width": 0},
+            )
+        )
     if future is not None and len(future):
-        last_date, last_price = history.index[-1], float(history.iloc[-1])
         figure.add_trace(
             go.Scatter(
                 x=[last_date, *future.index],
@@ -203,3 +240,102 @@ def window_steps(steps: pd.DataFrame) -> go.Figure:
         "Price",
         height=340,
     )
+
+
+def enlarge(figure: go.Figure, scale: float = PRESENTATION_SCALE) -> go.Figure:
+    """The same figure, taller and with larger text, for a projector."""
+    height = figure.layout.height or 450
+    figure.update_layout(height=int(height * scale), font={"size": round(FONT_SIZE * scale)})
+    return figure
+
+
+def horizon_errors(steps: pd.DataFrame) -> go.Figure:
+    """Test-part RMSE of the LSTM and of persistence for each day ahead."""
+    figure = go.Figure()
+    for column, name, colour in (
+        ("lstm_rmse", "LSTM", LSTM),
+        ("persistence_rmse", "Tomorrow = today", PERSISTENCE),
+    ):
+        figure.add_trace(go.Bar(x=steps.index, y=steps[column], name=name, marker_color=colour))
+    figure.update_xaxes(title="Days ahead", dtick=1 if len(steps) <= 20 else None)
+    figure.update_layout(hovermode="x")
+    return _layout(figure, "Error by days ahead (test part)", "RMSE (price)", height=320)
+
+
+def band_coverage(steps: pd.DataFrame, level: float) -> go.Figure:
+    """Share of test cases the band held at each day ahead, against the promised level."""
+    figure = go.Figure(
+        go.Scatter(
+            x=steps.index,
+            y=steps["coverage"] * 100,
+            name="Band held the price",
+            mode="lines+markers",
+            line={"color": FORECAST},
+        )
+    )
+    figure.add_hline(
+        y=level * 100,
+        line={"color": "#888888", "dash": "dash"},
+        annotation_text=f"promised {level:.0%}",
+        annotation_position="bottom right",
+    )
+    figure.update_xaxes(title="Days ahead", dtick=1 if len(steps) <= 20 else None)
+    figure.update_yaxes(range=[0, 105], ticksuffix="%")
+    return _layout(figure, "How often the band held the price (test part)", "Covered", height=320)
+
+
+def backtest_folds(history: pd.Series, folds: pd.DataFrame) -> go.Figure:
+    """Prices with each fold's test block shaded, and each fold's skill ratio as a bar below.
+
+    ``folds`` is ``Backtest.fold_table()``: index fold; ``test_start``, ``test_end``,
+    ``skill_ratio``.
+    """
+    figure = make_subplots(
+        rows=2,
+        cols=1,
+        row_heights=[0.62, 0.38],
+        vertical_spacing=0.14,
+        subplot_titles=("Test block of each fold", "Skill ratio per fold (below 1 = LSTM better)"),
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=history.index,
+            y=history.to_numpy(),
+            name="Price",
+            line={"color": ACTUAL, "width": 1.2},
+            showlegend=False,
+        ),
+        row=1,
+        col=1,
+    )
+    labels = [f"Fold {number}" for number in folds.index]
+    colours = [FOLDS[(number - 1) % len(FOLDS)] for number in folds.index]
+    for (_, fold), colour in zip(folds.iterrows(), colours, strict=True):
+        figure.add_vrect(
+            x0=fold["test_start"],
+            x1=fold["test_end"],
+            fillcolor=colour,
+            opacity=0.22,
+            line_width=0,
+            row=1,
+            col=1,
+        )
+    figure.add_trace(
+        go.Bar(
+            x=labels,
+            y=folds["skill_ratio"],
+            marker_color=colours,
+            text=[f"{value:.3f}" for value in folds["skill_ratio"]],
+            textposition="outside",
+            showlegend=False,
+            name="Skill ratio",
+        ),
+        row=2,
+        col=1,
+    )
+    figure.add_hline(y=1.0, line={"color": "#888888", "dash": "dash"}, row=2, col=1)
+    ratios = folds["skill_ratio"]
+    spread = max(float((ratios - 1).abs().max()), 0.002)
+    figure.update_yaxes(range=[1 - 1.6 * spread, 1 + 1.6 * spread], row=2, col=1)
+    figure.update_layout(hovermode="closest")
+    return _layout(figure, "Walk-forward backtest: refit on the past, test on the next block", "")

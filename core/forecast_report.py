@@ -1,15 +1,28 @@
-"""Turn a fitted forecaster into what a page shows: readable metrics and downloadable files."""
+"""What the forecast page shows, without Streamlit: readings, tables, files and URL setups."""
 
 from __future__ import annotations
 
 import io
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from core.forecast import Evaluation, Forecaster
+from core import forecast
+from core.backtest import Backtest
+from core.forecast import Evaluation, Forecaster, HorizonCheck
+
+# The page's widget ranges; a shared URL is clamped to them.
+RANGES = {
+    "lookback": (5, 120, forecast.DEFAULT_LOOKBACK),
+    "epochs": (1, 100, forecast.DEFAULT_EPOCHS),
+    "horizon": (1, 30, forecast.DEFAULT_HORIZON),
+    "seed": (0, 10_000, forecast.DEFAULT_SEED),
+}
+CHOICES = {"units": (8, 16, 32, 64, 128), "layers": (1, 2, 3)}
+TEST_SHARES = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
 
 
 @dataclass(frozen=True)
@@ -93,29 +106,35 @@ def _format(value: float | None, pattern: str) -> str:
     return "no move called" if value is None else pattern.format(value)
 
 
-def future_table(future: pd.Series) -> pd.DataFrame:
-    """The H-day forecast as a small table with readable dates and prices."""
+def future_table(band: pd.DataFrame, level: float) -> pd.DataFrame:
+    """The H-day forecast and its band as a small table with readable dates and prices."""
     return pd.DataFrame(
         {
-            "Day": future.index.strftime("%a %d %b %Y"),
-            "LSTM forecast": [f"{value:,.2f}" for value in future.to_numpy()],
+            "Day": band.index.strftime("%a %d %b %Y"),
+            "LSTM forecast": [f"{value:,.2f}" for value in band["forecast"]],
+            f"{level:.0%} band": [
+                f"{low:,.2f} – {high:,.2f}"
+                for low, high in zip(band["lower"], band["upper"], strict=True)
+            ],
         }
     ).set_index("Day")
 
 
-def predictions_csv(evaluation: Evaluation, future: pd.Series | None = None) -> bytes:
-    """Test-part predictions (and the future forecast, if given) as CSV bytes."""
+def predictions_csv(evaluation: Evaluation, band: pd.DataFrame | None = None) -> bytes:
+    """Test-part predictions (and the future forecast with its band, if given) as CSV bytes."""
     frame = evaluation.predictions.rename(
-        columns={
-            "actual": "actual",
-            "lstm": "lstm_prediction",
-            "persistence": "tomorrow_equals_today",
-        }
+        columns={"lstm": "lstm_prediction", "persistence": "tomorrow_equals_today"}
     )
     frame.insert(0, "part", "test")
-    if future is not None and len(future):
+    if band is not None and len(band):
         ahead = pd.DataFrame(
-            {"part": "future", "lstm_prediction": future.to_numpy()}, index=future.index
+            {
+                "part": "future",
+                "lstm_prediction": band["forecast"].to_numpy(),
+                "band_lower": band["lower"].to_numpy(),
+                "band_upper": band["upper"].to_numpy(),
+            },
+            index=band.index,
         )
         frame = pd.concat([frame, ahead])
     buffer = io.StringIO()
@@ -129,3 +148,215 @@ def model_bytes(forecaster: Forecaster) -> bytes:
         path = Path(folder) / "forecaster.keras"
         forecaster.model_.save(path)
         return path.read_bytes()
+
+
+def horizon_readings(check: HorizonCheck) -> list[Reading]:
+    """The band's honesty and the error growth with distance, each with a reading."""
+    steps = check.steps
+    first, last = steps.iloc[0], steps.iloc[-1]
+    horizon = len(steps)
+    growth = last["lstm_rmse"] / first["lstm_rmse"] if first["lstm_rmse"] else float("nan")
+    extrapolated = int((~steps["measured"]).sum())
+    note = (
+        f" The last {extrapolated} steps had too few validation days and were widened by rule."
+        if extrapolated
+        else ""
+    )
+    return [
+        Reading(
+            f"{check.level:.0%} band held the price (day 1)",
+            f"{first['coverage']:.0%}",
+            check.reading + note,
+        ),
+        Reading(
+            f"Band width on day {horizon}",
+            f"±{(last['upper_q'] - last['lower_q']) / 2:.1%}",
+            f"Half the band's width {horizon} days ahead, as a share of the price; it widens "
+            "because errors add up day after day.",
+        ),
+        Reading(
+            f"Error {horizon} days ahead",
+            f"{last['lstm_rmse']:,.2f}",
+            f"About {growth:.1f}× the one-day error ({first['lstm_rmse']:,.2f}); "
+            f"“no change” missed by {last['persistence_rmse']:,.2f} at the same distance.",
+        ),
+    ]
+
+
+def backtest_readings(result: Backtest) -> list[Reading]:
+    """The backtest's headline numbers, each with a reading."""
+    beaten = sum(fold.skill_ratio < 1.0 for fold in result.folds)
+    folds = len(result.folds)
+    days = len(result.predictions)
+    return [
+        Reading(
+            "Folds won by the LSTM",
+            f"{beaten} of {folds}",
+            "Each fold retrains from scratch on the days before its test block; a real edge "
+            "should win most folds, not just one.",
+        ),
+        Reading(
+            "Skill ratio over all folds",
+            f"{result.skill_ratio:.3f}",
+            f"LSTM error ÷ “tomorrow = today” error over all {days:,} test days; below 1 means "
+            "the LSTM was better.",
+        ),
+        Reading(
+            f"{result.level:.0%} band held the price",
+            f"{result.band_coverage:.0%}",
+            "Share of test days whose next-day price fell inside the one-day band; close to "
+            f"{result.level:.0%} means the band is honest.",
+        ),
+    ]
+
+
+def backtest_table(result: Backtest) -> pd.DataFrame:
+    """The fold table with readable column names and numbers."""
+    table = result.fold_table()
+    return pd.DataFrame(
+        {
+            "Test block": [
+                f"{start:%d %b %Y} → {end:%d %b %Y}"
+                for start, end in zip(table["test_start"], table["test_end"], strict=True)
+            ],
+            "Training days": table["train_days"].map("{:,}".format),
+            "LSTM RMSE": table["lstm_rmse"].map("{:,.2f}".format),
+            "Tomorrow = today RMSE": table["persistence_rmse"].map("{:,.2f}".format),
+            "Skill ratio": table["skill_ratio"].map("{:.3f}".format),
+            "Band held": table["band_coverage"].map("{:.0%}".format),
+        },
+        index=pd.Index(table.index, name="Fold"),
+    )
+
+
+def run_record(
+    number: int, settings: dict, forecaster: Forecaster, evaluation: Evaluation, check: HorizonCheck
+) -> dict:
+    """What the run history keeps of one training: settings, metrics and test predictions."""
+    return {
+        "label": f"Run {number}",
+        "settings": dict(settings),
+        "skill_ratio": evaluation.skill_ratio,
+        "rmse": evaluation.model["rmse"],
+        "direction": evaluation.model["directional_accuracy"],
+        "coverage": float(check.steps["coverage"].iloc[0]),
+        "epochs_run": forecaster.epochs_run_,
+        "best_epoch": forecaster.best_epoch_,
+        "stopped": forecaster.stopped_,
+        "predictions": evaluation.predictions["lstm"],
+    }
+
+
+def history_table(runs: list[dict]) -> pd.DataFrame:
+    """One row per run of the session, newest last."""
+    return pd.DataFrame(
+        [
+            {
+                "Run": run["label"],
+                "Data": f"{run['settings']['data']} · {run['settings']['column']}",
+                "Lookback": run["settings"]["lookback"],
+                "Epochs": f"{run['epochs_run']} of {run['settings']['epochs']}"
+                + (" (stopped)" if run["stopped"] else ""),
+                "Units × layers": f"{run['settings']['units']} × {run['settings']['layers']}",
+                "Test share": f"{run['settings']['test_share']:.0%}",
+                "Seed": run["settings"]["seed"],
+                "RMSE": f"{run['rmse']:,.2f}",
+                "Skill ratio": f"{run['skill_ratio']:.3f}",
+                "Band held (day 1)": f"{run['coverage']:.0%}",
+            }
+            for run in runs
+        ]
+    ).set_index("Run")
+
+
+def read_setup(params: Mapping[str, object], samples: list[str]) -> tuple[dict, list[str]]:
+    """Settings from URL query parameters, clamped to the page's ranges, and notes on fixes.
+
+    Parameters
+    ----------
+    params : mapping
+        Query parameters as strings (a list keeps its last value).
+    samples : list of str
+        The bundled samples' short names; the first is the default.
+
+    Returns
+    -------
+    (dict, list of str)
+        ``sample``, ``column`` (None for the file's default), ``lookback``, ``epochs``, ``units``,
+        ``layers``, ``horizon``, ``test_share``, ``seed``, ``present``; and one note per value that
+        was missing a valid form and was replaced.
+    """
+    notes: list[str] = []
+    text = {
+        key: str(value[-1] if isinstance(value, list) and value else value)
+        for key, value in params.items()
+        if value not in (None, [])
+    }
+    setup: dict = {"sample": samples[0], "column": text.get("column") or None}
+    if "sample" in text:
+        if text["sample"] in samples:
+            setup["sample"] = text["sample"]
+        else:
+            notes.append(
+                f"The link asks for sample “{text['sample']}”, which does not exist; "
+                f"showing {samples[0]} instead (choices: {', '.join(samples)})."
+            )
+    for key, (low, high, default) in RANGES.items():
+        setup[key] = _clamped_int(text.get(key), key, low, high, default, notes)
+    for key, options in CHOICES.items():
+        setup[key] = _nearest(
+            text.get(key), key, options, getattr(forecast, f"DEFAULT_{key.upper()}"), notes
+        )
+    setup["test_share"] = _nearest(
+        text.get("test_share"), "test_share", TEST_SHARES, forecast.DEFAULT_TEST_SHARE, notes
+    )
+    setup["present"] = text.get("present", "0").lower() in ("1", "true", "yes", "on")
+    return setup, notes
+
+
+def setup_query(setup: Mapping[str, object]) -> dict[str, str]:
+    """URL query parameters that reproduce ``setup`` (the inverse of :func:`read_setup`)."""
+    query = {
+        key: str(setup[key])
+        for key in ("sample", "column", *RANGES, *CHOICES, "test_share")
+        if setup.get(key) is not None
+    }
+    if setup.get("present"):
+        query["present"] = "1"
+    return query
+
+
+def _number(raw: str | None) -> float | None:
+    try:
+        value = float(raw) if raw is not None else None
+    except ValueError:
+        return None
+    return value if value is not None and value == value and abs(value) != float("inf") else None
+
+
+def _clamped_int(raw, key, low, high, default, notes) -> int:
+    if raw is None:
+        return default
+    value = _number(raw)
+    if value is None:
+        notes.append(f"The link's {key} “{raw}” is not a number; using {default}.")
+        return default
+    clamped = int(min(max(round(value), low), high))
+    if clamped != value:
+        notes.append(f"The link's {key} {raw} is outside {low}–{high}; using {clamped}.")
+    return clamped
+
+
+def _nearest(raw, key, options, default, notes):
+    if raw is None:
+        return default
+    value = _number(raw)
+    if value is None:
+        notes.append(f"The link's {key} “{raw}” is not a number; using {default}.")
+        return default
+    nearest = min(options, key=lambda option: abs(option - value))
+    if abs(nearest - value) > 1e-9:
+        notes.append(
+            f"The link's {key} {raw} is not one of {', '.join(map(str, options))}; using {nearest}."
+        )
+    return nearest
