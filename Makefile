@@ -30,5 +30,9 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
+# Needs Debian's chromium (apt-get install -y chromium); rewrites docs/images/*.png.
+screenshots: $(STAMP)
+	$(BIN)/python -m tests.take_screenshots
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
