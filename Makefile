@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench screenshots clean
+.PHONY: run test lint bench screenshots fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -29,6 +29,10 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+# 10,000 generated files through every CSV loader: valid data or a readable ValueError.
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz_loaders --count 10000
 
 # Needs Debian's chromium (apt-get install -y chromium); rewrites docs/images/*.png.
 screenshots: $(STAMP)

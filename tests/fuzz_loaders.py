@@ -1,0 +1,159 @@
+"""Fuzz the CSV loaders with generated files: each must return valid data or raise ValueError.
+
+``make fuzz`` runs 10,000 files; the test suite runs a few hundred through ``run``.
+Anything other than a clean result or a ``ValueError`` is a bug and is printed with its seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+
+import numpy as np
+
+from core import prices
+
+SEPARATORS = [",", ";", "\t", "|", ", "]
+ENCODINGS = ["utf-8", "utf-8-sig", "latin-1", "utf-16", "cp1252"]
+ODD_NUMBERS = [
+    "nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "1e308",
+    "1e309",
+    "-5",
+    "0",
+    "",
+    "null",
+    "-",
+    "n/a",
+    "1.234,56",
+    "1,234.56",
+    "$12.5",
+    "12.5%",
+    "157.78M",
+    "9" * 40,
+]
+DATE_STYLES = ["%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y", "%d/%m/%y", "%Y%m%d", "%b %d, %Y"]
+
+
+def _dates(rng: random.Random, count: int) -> list[str]:
+    start = np.datetime64("1990-01-01") + rng.randrange(0, 12_000)
+    style = rng.choice(DATE_STYLES)
+    days = [start + step for step in range(count)]
+    text = [day.astype("datetime64[D]").item().strftime(style) for day in days]
+    if rng.random() < 0.3:
+        rng.shuffle(text)
+    if rng.random() < 0.2 and text:
+        text += rng.sample(text, k=min(len(text), rng.randrange(1, 5)))
+    return text
+
+
+def _number(rng: random.Random, level: float) -> str:
+    if rng.random() < 0.08:
+        return rng.choice(ODD_NUMBERS)
+    return f"{level * (1 + rng.gauss(0, 0.02)):.{rng.randrange(0, 5)}f}"
+
+
+def price_csv(rng: random.Random) -> bytes:
+    """A CSV that looks like a price export, with one or more things wrong with it."""
+    rows = rng.choice([0, 1, 2, 3, 10, 60, 400])
+    separator = rng.choice(SEPARATORS)
+    header = rng.choice(
+        [
+            ["Date", "Open", "Close", "Volume"],
+            ["Datum", "Schlusskurs"],
+            ["<DATE>", "<CLOSE>"],
+            ["when", "x", "y"],
+            ["Date"],
+            ["a", "b", "c", "d"],
+        ]
+    )
+    level = rng.choice([0.001, 1.0, 123.4, 1e6, -10.0])
+    constant = rng.random() < 0.05
+    lines = [separator.join(header)]
+    for date in _dates(rng, rows):
+        values = [f"{level}" if constant else _number(rng, level) for _ in header[1:]]
+        lines.append(separator.join([date, *values]))
+    if rng.random() < 0.2 and len(lines) > 2:
+        cut = rng.randrange(1, len(lines))
+        lines[cut] = lines[cut][: rng.randrange(0, len(lines[cut]) + 1)]
+    if rng.random() < 0.1:
+        lines.insert(rng.randrange(0, len(lines) + 1), rng.choice(SEPARATORS).join(["x"] * 9))
+    if rng.random() < 0.05:
+        lines.append("9" * rng.choice([20_000, 10_000_000]))
+    text = "\n".join(lines) + rng.choice(["", "\n", "\n\n\n", "\r\n"])
+    encoding = rng.choice(ENCODINGS)
+    return text.encode(encoding, errors="replace")
+
+
+def random_bytes(rng: random.Random) -> bytes:
+    return bytes(rng.getrandbits(8) for _ in range(rng.choice([0, 1, 7, 100, 4000])))
+
+
+def check_prices(data: bytes) -> str:
+    """'ok' or 'rejected'; raises AssertionError for an invalid result."""
+    try:
+        loaded = prices.load_prices(data)
+    except ValueError as error:
+        if not str(error).strip():
+            raise AssertionError("ValueError with an empty message") from error
+        return "rejected"
+    series = loaded.series
+    values = series.to_numpy()
+    assert len(series) >= 2, "fewer than two rows"
+    assert series.index.is_monotonic_increasing and series.index.is_unique, "dates not clean"
+    assert np.all(np.isfinite(values)) and np.all(values > 0), "prices not finite and positive"
+    return "ok"
+
+
+GENERATORS: list[tuple[str, Callable[[random.Random], bytes], Callable[[bytes], str]]] = [
+    ("price csv", price_csv, check_prices),
+    ("random bytes", random_bytes, check_prices),
+]
+
+
+def register(name: str, generate: Callable[[random.Random], bytes], check: Callable[[bytes], str]):
+    """Add another loader to fuzz (the sentiment CSV loaders register themselves here)."""
+    GENERATORS.append((name, generate, check))
+
+
+def run(count: int, seed: int = 0) -> tuple[Counter, list[str]]:
+    """Fuzz ``count`` generated files; return outcome counts and the failures found."""
+    outcomes: Counter = Counter()
+    failures: list[str] = []
+    for index in range(count):
+        name, generate, check = GENERATORS[index % len(GENERATORS)]
+        case_seed = seed * 1_000_003 + index
+        data = generate(random.Random(case_seed))
+        try:
+            outcomes[f"{name}: {check(data)}"] += 1
+        except Exception as error:  # noqa: BLE001 - any other exception is the finding
+            failures.append(f"{name} seed={case_seed}: {type(error).__name__}: {error}")
+    return outcomes, failures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    outcomes, failures = run(args.count, args.seed)
+    for outcome, number in sorted(outcomes.items()):
+        print(f"{number:>7,}  {outcome}")
+    print(
+        f"{args.count:,} files in {time.perf_counter() - started:.1f} s; {len(failures)} failures"
+    )
+    for failure in failures[:20]:
+        print("FAIL", failure)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
