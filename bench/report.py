@@ -1,0 +1,378 @@
+"""Turn bench results (the dict written to bench/results.json) into docs/BENCHMARKS.md."""
+
+from __future__ import annotations
+
+SAMPLE_NAMES = {"sp500": "S&P 500 (1999–2018)", "msft": "MSFT (1986–2017)"}
+
+ARTICLE_CHANGES = """\
+The baselines re-implement the approaches of the article in `../shared/seed/lstm_keras_article.txt`.
+Its code does not run as printed on Keras 3; only this was changed:
+
+**Forecast (many-to-many example)**
+- `import numpy as np` added; the `'Price'` column is the bundled sample's price series as loaded
+  by `core.prices` (adjusted close for S&P 500, close for MSFT), the same series our model gets.
+- `input_shape=(lookback, 1)` on the first LSTM became a leading `keras.Input(shape=(10, 1))`
+  (Keras 3 deprecates `input_shape=` on layers).
+- The windows get the feature axis the article leaves out: shape `(windows, 10, 1)`, not `(windows,
+  10)`; Keras 3's LSTM rejects 2-D input.
+- The article's 80 % split of its windows is replaced by the Forecaster's split, so all models are
+  scored on the same test days: the article's model trains on every window whose next day lies
+  before the test part (the Forecaster's training + validation days), with no validation.
+- `verbose=0` instead of the progress bar (printing is not part of training).
+- Kept on purpose: MinMaxScaler fitted on all prices (the leak), the target `train_data[:, -1]`
+  (the window's own last value, so the model learns to copy today's price), 100 epochs,
+  Keras' default batch size of 32, Adam, MSE. The article stops at "calculate metrics"; we take its
+  output for the window ending on day t as its forecast of day t + 1 and compute the RMSE against
+  the true price of day t + 1. A second run fits the scaler on the pre-test prices only.
+
+**Sentiment (many-to-one example)**
+- `Tokenizer(num_words=5000)` and `pad_sequences` no longer exist in Keras 3. A
+  `TextVectorization(max_tokens=5000)` adapted on the training reviews stands in for the
+  tokenizer; as with `texts_to_sequences`, out-of-vocabulary words are dropped (not mapped to an
+  OOV id); as with `pad_sequences(maxlen=20, padding='post')`, long reviews keep their *last* 20
+  tokens (its default `truncating='pre'`) and short ones are padded with zeros at the end.
+- `Embedding(5000, 128, input_length=20)`: `input_length` was removed in Keras 3 and is dropped.
+- Trained on the shipped model's training split for the shipped model's number of epochs (the
+  article uses 10 on three sentences), batch size 32 (Keras' default), `verbose=0`.
+"""
+
+HOW_MEASURED = """\
+- Every comparison runs in the same process (forecast, sentiment) or the same run (app), one after
+  the other, and is reported as a ratio, because these machines are shared and noisy.
+- Seconds per epoch: the median over the epochs of the real training run, leaving out the first
+  epoch (it includes tracing the graph). The headline speed ratio is the median of paired,
+  interleaved single epochs (one epoch of the article's model, then one of ours, repeated): both
+  see the same machine load. Ours includes its validation pass, as in training; the article
+  has none.
+- Skill ratio = the model's test RMSE / persistence's ("tomorrow = today") test RMSE on the same
+  test days; below 1 beats persistence.
+- Latency: one review at a time, after a warm-up, many repeats, p50 and p95; `predict_proba` and
+  `model.predict` are interleaved on the same model.
+- Memory: summed RSS of the `streamlit` process and its children, sampled every 0.1 s.
+"""
+
+
+def verdict(passed: bool | None) -> str:
+    return "n/a" if passed is None else ("**PASS**" if passed else "**FAIL**")
+
+
+def fmt(value, digits: int = 2, suffix: str = "") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}{suffix}"
+    return f"{value}{suffix}"
+
+
+def table(header: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def headline(results: dict) -> list[str]:
+    """The few numbers the README quotes, as plain lines."""
+    lines = []
+    forecast = results.get("forecast", {})
+    for name, sample in forecast.get("samples", {}).items():
+        ratios = sample["ratios"]
+        lines.append(
+            f"Forecast {SAMPLE_NAMES.get(name, name)}: ours is "
+            f"{ratios['per_epoch_speed_paired_median']:.2f}x the article's speed per epoch, "
+            f"{ratios['total_training_time_article_over_ours']:.1f}x faster in total; skill ratio "
+            f"vs persistence: ours {sample['ours']['skill_ratio']:.4f}, article "
+            f"{sample['article']['skill_ratio']:.3f}, article without the leak "
+            f"{sample['article_no_leak']['skill_ratio']:.3f}"
+        )
+    sentiment = results.get("sentiment", {})
+    if sentiment.get("available"):
+        models = sentiment["models"]
+        lines.append(
+            "Sentiment held-out accuracy: shipped "
+            f"{fmt(models['shipped']['accuracy'], 3)}, TF-IDF+LR "
+            f"{fmt(models['tfidf_lr']['accuracy'], 3)}, article settings "
+            f"{fmt(models.get('article', {}).get('accuracy'), 3)}; one-review latency p50 "
+            f"{fmt(sentiment['latency']['predict_proba_ms']['p50'])} ms, "
+            f"{fmt(sentiment['latency']['ratio_p50'], 1)}x faster than model.predict; "
+            f"{fmt(sentiment['throughput']['reviews_per_s'], 0)} reviews/s"
+        )
+    elif "sentiment" in results:
+        lines.append(
+            f"Sentiment: not available ({sentiment.get('reason') or sentiment.get('error')})"
+        )
+    app = results.get("app", {})
+    if app.get("available"):
+        lines.append(
+            f"App cold start: server answers in {fmt(app['health_s'])} s, home rendered "
+            f"{fmt(app['home_after_health_s'])} s later; first sentiment score at "
+            f"{fmt(app.get('first_score_s'))} s; peak server RSS {fmt(app['peak_rss_mb'], 0)} MB"
+        )
+    return lines
+
+
+def forecast_section(forecast: dict) -> list[str]:
+    out = ["## Forecast", ""]
+    if not forecast.get("available"):
+        return out + [f"Not available: {forecast.get('error', 'not run')}", ""]
+    settings = forecast["settings"]
+    out.append(
+        f"Article: {settings['article_epochs']} epochs; ours: Forecaster() with up to "
+        f"{settings['ours_epochs']} epochs (early stopping on validation); "
+        f"{settings['paired_repeats']} paired epochs for the speed ratio."
+    )
+    target_rows = []
+    for name, sample in forecast["samples"].items():
+        label = SAMPLE_NAMES.get(name, name)
+        out += [
+            "",
+            f"### {label}",
+            "",
+            f"`{sample['file']}`, {sample['prices']:,} prices; test part: {sample['test_days']:,} "
+            f"days, {sample['test_first_date']} to {sample['test_last_date']} (same for all).",
+            "",
+        ]
+        rows = []
+        for key, title in (
+            ("ours", "Ours (many-to-many on log returns)"),
+            ("article", "Article (scaler on all data)"),
+            ("article_no_leak", "Article, scaler on pre-test data"),
+        ):
+            model = sample[key]
+            epochs = model.get("epochs_run", model.get("epochs"))
+            rows.append(
+                [
+                    title,
+                    epochs,
+                    fmt(model["median_epoch_seconds"], 3),
+                    fmt(model["train_seconds"], 1),
+                    fmt(model["test_rmse"], 3),
+                    fmt(model["skill_ratio"], 4),
+                ]
+            )
+        rows.append(["Persistence (tomorrow = today)", "–", "–", "–",
+                     fmt(sample["persistence_rmse"], 3), "1.0000"])  # fmt: skip
+        out.append(
+            table(
+                ["Model", "Epochs", "s/epoch (median)", "Training s", "Test RMSE", "Skill ratio"],
+                rows,
+            )
+        )
+        ratios = sample["ratios"]
+        out += [
+            "",
+            table(
+                ["Ratio", "Value"],
+                [
+                    [
+                        "Per-epoch speed, article s / ours s (paired median)",
+                        fmt(ratios["per_epoch_speed_paired_median"]) + "×",
+                    ],
+                    [
+                        "Per-epoch speed, from the training runs",
+                        fmt(ratios["per_epoch_speed_in_training"]) + "×",
+                    ],
+                    [
+                        "Total training time, article / ours",
+                        fmt(ratios["total_training_time_article_over_ours"]) + "×",
+                    ],
+                    ["Test RMSE, ours / article", fmt(ratios["ours_rmse_over_article"], 4)],
+                    [
+                        "Test RMSE, ours / article without the leak",
+                        fmt(ratios["ours_rmse_over_article_no_leak"], 4),
+                    ],
+                ],
+            ),  # fmt: skip
+        ]
+        checks = sample["targets"]
+        target_rows += [
+            [label, "Ours never worse than persistence by more than 1 %",
+             f"skill {sample['ours']['skill_ratio']:.4f} (≤ 1.01)",
+             verdict(checks["ours_within_1pct_of_persistence"])],
+            [label, "Ours ≥ 2× faster per epoch than the article's code",
+             f"{ratios['per_epoch_speed_paired_median']:.2f}×",
+             verdict(checks["ours_2x_faster_per_epoch"])],
+            [label, "… at equal or better skill than the article",
+             f"{sample['ours']['skill_ratio']:.4f} vs {sample['article']['skill_ratio']:.4f}",
+             verdict(checks["ours_skill_equal_or_better_than_article"])],
+        ]  # fmt: skip
+    out += ["", "### Targets", "", table(["Sample", "Target", "Measured", "Result"], target_rows)]
+    return out + [""]
+
+
+def sentiment_section(sentiment: dict) -> list[str]:
+    out = ["## Sentiment", ""]
+    if not sentiment.get("available"):
+        reason = sentiment.get("reason") or sentiment.get("error") or "not run"
+        return out + [f"Not available: {reason}", ""]
+    held_out = sentiment["held_out"]
+    out.append(
+        f"Held-out part: {held_out['reviews']:,} IMDB reviews never used in training "
+        f"(fingerprint `{held_out['fingerprint'][:12]}`)."
+    )
+    rows = []
+    for key, title in (
+        ("shipped", "Shipped LSTM model"),
+        ("tfidf_lr", "TF-IDF + logistic regression"),
+        ("article", "Article's settings (Embedding 128 → LSTM 128 → Dense)"),
+    ):
+        model = sentiment["models"].get(key)
+        if model is None:
+            continue
+        rows.append([title, fmt(model.get("accuracy"), 4), fmt(model.get("auc"), 4),
+                     fmt(model.get("train_seconds"), 1), model.get("note", "")])  # fmt: skip
+    out += ["", table(["Model", "Accuracy", "ROC AUC", "Training s", "Note"], rows), ""]
+    latency, throughput = sentiment["latency"], sentiment["throughput"]
+    out += [
+        table(
+            ["Scoring", "p50", "p95"],
+            [
+                [
+                    "`predict_proba([review])`",
+                    fmt(latency["predict_proba_ms"]["p50"], 2, " ms"),
+                    fmt(latency["predict_proba_ms"]["p95"], 2, " ms"),
+                ],
+                [
+                    "`model.predict([review])`",
+                    fmt(latency["model_predict_ms"]["p50"], 2, " ms"),
+                    fmt(latency["model_predict_ms"]["p95"], 2, " ms"),
+                ],
+                [
+                    "Ratio model.predict / predict_proba",
+                    fmt(latency["ratio_p50"], 1, "×"),
+                    fmt(latency["ratio_p95"], 1, "×"),
+                ],
+            ],
+        ),  # fmt: skip
+        "",
+        f"Batch throughput: {fmt(throughput['reviews_per_s'], 0)} reviews/s "
+        f"({throughput['reviews']:,} held-out reviews in batches of {throughput['batch_size']}, "
+        f"median of {throughput['repeats']}).",
+        "",
+    ]
+    training = sentiment.get("training", {})
+    if training.get("seconds") is not None:
+        out.append(
+            f"Training (`{training['command']}`): {fmt(training['seconds'], 0)} s on this machine."
+        )
+    else:
+        out.append(f"Training time: {training.get('note', 'not measured')}.")
+    if training.get("reported"):
+        out.append(f"The training run itself reported: {training['reported']}.")
+    checks = sentiment["targets"]
+    out += [
+        "",
+        "### Targets",
+        "",
+        table(
+            ["Target", "Measured", "Result"],
+            [
+                [
+                    "predict_proba ≥ 8× faster than model.predict (p50)",
+                    fmt(latency["ratio_p50"], 1, "×"),
+                    verdict(checks["latency_ratio_8x"]),
+                ],
+                [
+                    "One review ≤ 5 ms p50",
+                    fmt(latency["predict_proba_ms"]["p50"], 2, " ms"),
+                    verdict(checks["latency_p50_5ms"]),
+                ],
+                [
+                    "Batch throughput ≥ 5,000 reviews/s",
+                    fmt(throughput["reviews_per_s"], 0),
+                    verdict(checks["throughput_5000"]),
+                ],
+            ],
+        ),  # fmt: skip
+        "",
+    ]
+    return out
+
+
+def app_section(app: dict) -> list[str]:
+    out = ["## App", ""]
+    if not app.get("available"):
+        return out + [f"Not available: {app.get('error', 'not run')}", ""]
+    rows = [
+        ["Server answers `/_stcore/health`", fmt(app["health_s"], 2, " s")],
+        ["Home page rendered (heading “LSTM Lab”)", fmt(app["home_s"], 2, " s")],
+        ["… after the server answered", fmt(app["home_after_health_s"], 2, " s")],
+        ["First sentiment score shown", fmt(app.get("first_score_s"), 2, " s")],
+        [f"Forecast training ({app.get('forecast_epochs', '–')} epochs) until the skill is shown",
+         fmt(app.get("forecast_train_to_skill_s"), 2, " s")],
+        ["RSS after the home page", fmt(app.get("rss_after_home_mb"), 0, " MB")],
+        ["RSS after one sentiment score", fmt(app.get("rss_after_score_mb"), 0, " MB")],
+        ["RSS after one forecast training", fmt(app.get("rss_after_forecast_mb"), 0, " MB")],
+        ["Peak RSS of the server process tree", fmt(app["peak_rss_mb"], 0, " MB")],
+    ]  # fmt: skip
+    out += [
+        "Seconds from starting `streamlit run app.py` (headless Chromium launched beforehand, in "
+        f"{fmt(app['browser_launch_s'])} s, not counted).",
+        "",
+        table(["Measure", "Value"], rows),
+        "",
+    ]
+    if app.get("sentiment_error") or app.get("sentiment_note"):
+        out += [f"Sentiment page: {app.get('sentiment_note') or app['sentiment_error']}", ""]
+    out += [
+        "### Targets",
+        "",
+        table(
+            ["Target", "Measured", "Result"],
+            [
+                [
+                    "Home ≤ 2 s after the server answers",
+                    fmt(app["home_after_health_s"], 2, " s"),
+                    verdict(app["targets"]["home_within_2s_of_health"]),
+                ]
+            ],
+        ),  # fmt: skip
+        "",
+    ]
+    return out
+
+
+def markdown(results: dict) -> str:
+    machine = results["machine"]
+    out = [
+        "# Benchmarks",
+        "",
+        "Generated by `make bench` (`.venv/bin/python -m bench.run`); do not edit by hand. Raw "
+        "numbers: [`bench/results.json`](../bench/results.json).",
+        "",
+        f"- Run: `{results['command']}` ({results['mode']} mode), {results['generated_at']}, "
+        f"{results['run_seconds'] / 60:.1f} min.",
+        f"- Machine: {machine['cpu_model']}, {machine['usable_cpus']} usable CPUs, "
+        f"{machine['memory_gb']} GB RAM, Python {machine['python']}, TensorFlow "
+        f"{machine['versions']['tensorflow']}, Keras {machine['versions']['keras']}.",
+        f"- Load average at start / end: {machine['load_average_at_start'][0]:.1f} / "
+        f"{machine.get('load_average_at_end', [float('nan')])[0]:.1f} (a shared machine).",
+        "",
+        "## Headline",
+        "",
+        *[f"- {line}" for line in results.get("headline", [])],
+        "",
+    ]
+    if "forecast" in results:
+        out += forecast_section(results["forecast"])
+    if "sentiment" in results:
+        out += sentiment_section(results["sentiment"])
+    if "app" in results:
+        out += app_section(results["app"])
+    out += [
+        "## Commands",
+        "",
+        "```sh",
+        "make bench                                  # = .venv/bin/python -m bench.run (≤ 30 min)",
+        ".venv/bin/python -m bench.run --quick       # smoke run, ≤ 3 min, writes to a temp folder",
+        ".venv/bin/python -m bench.run --only forecast   # one section; others kept from results",
+        ".venv/bin/python -m bench.run --skip-train  # without timing the sentiment train command",
+        "```",
+        "",
+        "## How it is measured",
+        "",
+        HOW_MEASURED,
+        "## What changed from the article's code",
+        "",
+        ARTICLE_CHANGES,
+    ]
+    return "\n".join(out)
