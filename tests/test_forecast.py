@@ -135,3 +135,119 @@ def test_should_stop_ends_training_early_and_keeps_a_usable_model():
     )
     assert model.epochs_run_ == 1
     assert np.isfinite(model.evaluate().skill_ratio)
+
+
+def validation_loss(model: Forecaster) -> float:
+    """MSE of the model on its validation windows, as Keras reports val_loss."""
+    scaled = (model.returns_ - model.mean_) / model.std_
+    split = model.split_
+    val_x, val_y = forecast.many_to_many_windows(
+        scaled, model.lookback, range(split.train_end, split.val_end)
+    )
+    predicted = np.asarray(model.model_(val_x, training=False))
+    return float(np.mean((predicted - val_y) ** 2))
+
+
+def test_stop_keeps_the_best_epoch_not_the_last():
+    polls = []
+
+    def stop_after_four_epochs() -> bool:
+        polls.append(True)
+        return len(seen) >= 4
+
+    seen = []
+    model = Forecaster(lookback=10, epochs=50, units=8, patience=50, seed=2).fit(
+        random_walk_prices(600), progress=seen.append, should_stop=stop_after_four_epochs
+    )
+    assert model.stopped_ and polls
+    assert model.epochs_run_ == len(model.history_["val_loss"]) <= 5
+    best = int(np.argmin(model.history_["val_loss"]))
+    assert model.best_epoch_ == best + 1
+    assert validation_loss(model) == pytest.approx(model.history_["val_loss"][best], rel=1e-3)
+
+
+def test_an_exception_from_progress_still_leaves_a_fitted_model():
+    """A Streamlit rerun interrupts training by raising from the progress callable."""
+
+    class Interrupted(Exception):
+        pass
+
+    def interrupt_at_third_epoch(report):
+        if report.epoch == 3:
+            raise Interrupted
+
+    model = Forecaster(lookback=10, epochs=20, units=4, patience=20)
+    with pytest.raises(Interrupted):
+        model.fit(random_walk_prices(), progress=interrupt_at_third_epoch)
+    assert model.is_fitted and model.stopped_ and model.epochs_run_ == 3
+    assert 1 <= model.best_epoch_ <= 3
+    assert np.isfinite(model.evaluate().skill_ratio)
+
+
+def test_full_training_is_not_marked_stopped():
+    model = Forecaster(lookback=10, epochs=2, units=4, patience=5).fit(random_walk_prices())
+    assert not model.stopped_ and model.epochs_run_ == 2
+
+
+def test_refit_that_fails_does_not_look_fitted():
+    model = Forecaster(lookback=10, epochs=1, units=4).fit(random_walk_prices())
+    model.lookback = 300
+    with pytest.raises(ValueError):
+        model.fit(random_walk_prices())
+    assert not model.is_fitted
+
+
+def test_test_days_fixes_the_test_part():
+    model = Forecaster(lookback=10, epochs=1, units=4, test_days=37).fit(random_walk_prices())
+    assert len(model.evaluate().predictions) == 37
+
+
+def test_horizon_check_band_widens_and_is_measured_on_the_right_parts():
+    series = random_walk_prices(500)
+    model = Forecaster(lookback=10, epochs=1, units=4).fit(series)
+    check = model.horizon_check(5, level=0.8)
+    steps = check.steps
+    assert list(steps.index) == [1, 2, 3, 4, 5]
+    n_val = model.split_.val_end - model.split_.train_end
+    n_test = len(model.returns_) - model.split_.val_end
+    assert list(steps["validation_samples"]) == [n_val - k for k in range(5)]
+    assert list(steps["test_samples"]) == [n_test - k for k in range(5)]
+    width = steps["upper_q"] - steps["lower_q"]
+    assert width.iloc[-1] > width.iloc[0] > 0
+    assert steps["coverage"].between(0, 1).all()
+    # day-1 error by step is the evaluation's next-day error
+    assert steps["lstm_rmse"].iloc[0] == pytest.approx(model.evaluate().model["rmse"])
+    band = check.band
+    assert (band["lower"] < band["forecast"]).all() and (band["forecast"] < band["upper"]).all()
+    np.testing.assert_allclose(band["forecast"], model.forecast(5).to_numpy())
+    assert "80% band covered" in check.reading and "test days one day ahead" in check.reading
+
+
+def test_band_quantiles_ignore_the_test_part():
+    series = random_walk_prices(500)
+    first = Forecaster(lookback=10, epochs=1, units=4, seed=3).fit(series)
+    tampered = series.copy()
+    start = first.split_.val_end + 1
+    tampered.iloc[start:] *= np.exp(np.random.default_rng(9).normal(0, 0.1, len(series) - start))
+    second = Forecaster(lookback=10, epochs=1, units=4, seed=3).fit(tampered)
+    columns = ["lower_q", "upper_q"]
+    np.testing.assert_allclose(
+        first.horizon_check(3).steps[columns], second.horizon_check(3).steps[columns], rtol=1e-5
+    )
+
+
+def test_band_steps_without_enough_validation_errors_are_extrapolated():
+    errors = np.full((30, 4), np.nan)
+    errors[:, 0] = np.linspace(-1, 1, 30)
+    errors[:20, 1] = np.linspace(-2, 2, 20)
+    lower, upper, counts, measured = forecast._error_quantiles(errors, 0.8)
+    assert list(measured) == [True, True, False, False]
+    assert upper[3] == pytest.approx(upper[1] * np.sqrt(4 / 2))
+    assert list(counts) == [30, 20, 0, 0]
+
+
+@pytest.mark.parametrize("level, horizon, message", [(0.3, 5, "band level"), (0.8, 0, "horizon")])
+def test_horizon_check_rejects_bad_arguments(level, horizon, message):
+    model = Forecaster(lookback=10, epochs=1, units=4).fit(random_walk_prices())
+    with pytest.raises(ValueError, match=message):
+        model.horizon_check(horizon, level)

@@ -88,3 +88,45 @@ def test_bad_input_exits_2_with_one_line_and_no_traceback(walk_csv, argv, messag
     assert "Traceback" not in completed.stderr
     assert completed.stderr.strip().count("\n") == 0
     assert completed.stdout == ""
+
+
+def test_train_prints_band_coverage_and_error_by_step(walk_csv, capsys):
+    argv = ["train", str(walk_csv[0]), "--lookback", "10", "--epochs", "1", "--horizon", "3"]
+    assert forecast_cli.main(argv) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert len(result["band"]["coverage_by_step"]) == 3
+    assert "band covered" in result["band"]["reading"]
+    assert len(result["rmse_by_step"]["model"]) == 3
+    for day in result["forecast"]:
+        assert day["lower"] < day["value"] < day["upper"]
+
+
+def test_backtest_prints_per_fold_and_overall_metrics(walk_csv, capsys):
+    argv = ["backtest", str(walk_csv[0]), "--folds", "2", "--test-share", "0.3"]
+    argv += ["--lookback", "10", "--epochs", "1", "--units", "4"]
+    assert forecast_cli.main(argv) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [fold["fold"] for fold in result["folds"]] == [1, 2]
+    for fold in result["folds"]:
+        assert set(fold["model"]) >= {"rmse", "mae", "mape", "directional_accuracy"}
+        assert fold["persistence"]["rmse"] > 0
+        assert fold["test_start"] <= fold["test_end"]
+    overall = result["overall"]
+    assert overall["skill_ratio"] == pytest.approx(
+        overall["model"]["rmse"] / overall["persistence"]["rmse"]
+    )
+    assert 0 <= overall["band_coverage"] <= 1
+    assert result["settings"]["folds"] == 2 and "folds" in result["reading"]
+
+
+def test_backtest_with_too_many_folds_exits_2():
+    completed = subprocess.run(
+        [sys.executable, "-m", "core.forecast", "backtest", str(SAMPLES_DIR / "sp500.csv")]
+        + ["--folds", "40"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 2
+    assert "pick from 2 to 10" in completed.stderr and "Traceback" not in completed.stderr

@@ -2,8 +2,13 @@
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from core.forecast import Forecaster
+from tests.test_forecast import random_walk_prices
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "forecast.py")
 TIMEOUT = 180
@@ -85,3 +90,113 @@ def test_too_short_history_for_lookback_is_an_error_at_training():
     train_button(at).click().run()
     assert not at.exception
     assert any("Lower the lookback or upload a longer history" in error.value for error in at.error)
+
+
+def walk_csv(rows: int = 420) -> bytes:
+    rng = np.random.default_rng(4)
+    dates = pd.bdate_range("2016-01-04", periods=rows)
+    closes = 80 * np.exp(np.cumsum(rng.normal(0, 0.01, rows)))
+    lines = ["Date,Close"] + [f"{d:%Y-%m-%d},{c:.4f}" for d, c in zip(dates, closes, strict=True)]
+    return "\n".join(lines).encode()
+
+
+def quick_settings(at: AppTest) -> AppTest:
+    at.slider(key="epochs").set_value(1)
+    at.slider(key="lookback").set_value(10)
+    return at
+
+
+def test_url_sets_the_controls_and_the_url_follows_them():
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.query_params.update(
+        {"sample": "msft", "column": "Open", "lookback": "44", "epochs": "1", "units": "64"}
+    )
+    at.run()
+    assert not at.exception and not at.warning
+    assert at.slider(key="lookback").value == 44 and at.slider(key="epochs").value == 1
+    assert at.select_slider(key="units").value == 64
+    assert at.selectbox(key="column").value == "Open"
+    assert at.selectbox(key="sample").value.startswith("Microsoft")
+    at.slider(key="lookback").set_value(20)
+    train_button(at).click().run()  # the form submits its sliders with the button
+    assert not at.exception
+    assert at.query_params["sample"] == "msft" and at.query_params["column"] == "Open"
+    assert at.query_params["lookback"] == "20" and at.query_params["units"] == "64"
+
+
+def test_bad_url_values_are_clamped_with_a_visible_note():
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.query_params.update({"lookback": "5000", "units": "abc", "column": "Nope"})
+    at.run()
+    assert not at.exception
+    warnings = " ".join(warning.value for warning in at.warning)
+    assert "outside 5–120; using 120" in warnings
+    assert "not a number" in warnings and "no such column" in warnings
+    assert at.slider(key="lookback").value == 120
+    assert at.selectbox(key="column").value == "Adj Close"
+
+
+def test_presentation_mode_hides_the_controls():
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.query_params["present"] = "1"
+    at.run()
+    assert not at.exception
+    assert at.toggle(key="presentation").value is True
+    assert not at.slider and not at.selectbox
+    assert any(button.label == "Train the LSTM" for button in at.button)
+    at.toggle(key="presentation").set_value(False).run()
+    assert at.slider(key="lookback") is not None
+
+
+def test_two_runs_fill_the_history_can_be_overlaid_and_cleared():
+    at = quick_settings(upload(open_page(), "walk.csv", walk_csv()))
+    train_button(at).click().run()
+    assert not at.exception
+    for metric in ("80% band held the price (day 1)", "Error 10 days ahead"):
+        assert metric in [item.label for item in at.metric]
+    at.number_input(key="seed").set_value(7)
+    train_button(at).click().run()
+    assert not at.exception
+    runs = at.session_state["forecast_runs"]
+    assert [run["label"] for run in runs] == ["Run 1", "Run 2"]
+    at.multiselect(key="overlay_runs").select("Run 1").run()
+    assert not at.exception
+    specs = [chart.proto.spec for chart in at.get("plotly_chart")]
+    figure = next(spec for spec in specs if "LSTM prediction" in spec)
+    assert "Run 1 prediction" in figure and "Uncertainty band" in figure
+    at.button(key="clear_history").click().run()
+    assert not at.exception
+    assert at.session_state["forecast_runs"] == []
+    assert "forecast_result" in at.session_state
+
+
+def test_interrupted_training_is_finished_with_its_best_epoch():
+    """What a Stop click leaves behind: a Forecaster whose fit was interrupted after epoch 2."""
+    series = random_walk_prices(420)
+    model = Forecaster(lookback=10, epochs=30, units=4, patience=30)
+
+    def interrupt(report):
+        if report.epoch == 2:
+            raise RuntimeError("rerun")
+
+    with pytest.raises(RuntimeError):
+        model.fit(series, progress=interrupt)
+    at = open_page()
+    settings = {
+        "data": "walk.csv", "column": "Close", "lookback": 10, "epochs": 30, "units": 4,
+        "layers": 1, "horizon": 5, "test_share": 0.2, "seed": 42,
+    }  # fmt: skip
+    at.session_state["forecast_pending"] = {"model": model, "settings": settings, "series": series}
+    at.run()
+    assert not at.exception
+    assert "forecast_pending" not in at.session_state
+    assert any("stopped after 2 of 30 epochs" in info.value for info in at.info)
+    assert at.session_state["forecast_runs"][0]["stopped"]
+
+
+def test_backtest_runs_from_the_page():
+    at = quick_settings(upload(open_page(), "walk.csv", walk_csv(500)))
+    at.button(key="run_backtest").click().run()
+    assert not at.exception and not at.error
+    assert "Folds won by the LSTM" in [metric.label for metric in at.metric]
+    assert "forecast_backtest" in at.session_state
