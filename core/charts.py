@@ -128,7 +128,8 @@ def predictions(
             go.Scatter(
                 x=[last_date, *band.index],
                 y=[last_price, *band["upper"]],
-                line={"width": 0},
+                mode="lines",
+                line={"width": 0, "color": BAND},
                 showlegend=False,
                 hoverinfo="skip",
             )
@@ -138,9 +139,10 @@ def predictions(
                 x=[last_date, *band.index],
                 y=[last_price, *band["lower"]],
                 name="Uncertainty band",
+                mode="lines",
                 fill="tonexty",
                 fillcolor=BAND,
-                line={"width": 0},
+                line={"width": 0, "color": BAND},
             )
         )
     if future is not None and len(future):
