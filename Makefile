@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench screenshots fuzz clean
+.PHONY: run test lint bench screenshots fuzz soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -33,6 +33,10 @@ bench: $(STAMP)
 # 10,000 generated files through every CSV loader: valid data or a readable ValueError.
 fuzz: $(STAMP)
 	$(BIN)/python -m tests.fuzz_loaders --count 10000
+
+# 4 browser sessions training at once plus one scoring reviews, against one server.
+soak: $(STAMP)
+	$(BIN)/python -m tests.soak --trainers 4
 
 # Needs Debian's chromium (apt-get install -y chromium); rewrites docs/images/*.png.
 screenshots: $(STAMP)
