@@ -164,8 +164,8 @@ def report(result: dict) -> bool:
     loads = result["page_loads"]
     if loads:
         print(
-            f"home page loads during training: {len(loads)}, median {statistics.median(loads):.2f} s, "
-            f"max {max(loads):.2f} s"
+            f"home page loads during training: {len(loads)}, "
+            f"median {statistics.median(loads):.2f} s, max {max(loads):.2f} s"
         )
     print(f"total {result['seconds']:.1f} s")
     return all(o.ok for o in result["outcomes"]) and bool(loads) and max(loads) <= 2.0
