@@ -225,7 +225,7 @@ def band_reading(level: float, steps: pd.DataFrame) -> str:
         verdict = "too narrow: real moves were wilder than on the validation days"
     else:
         verdict = "wider than needed: the test days were calmer than the validation days"
-    return f"{text} (aim: {level:.0%}), {verdict}."
+    return f"{text} (aim: {level:.0%}); one day ahead it is {verdict}."
 
 
 class Persistence:
