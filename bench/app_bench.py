@@ -37,6 +37,7 @@ TARGET_HOME_AFTER_HEALTH_S = 2.0
 SERVER_TIMEOUT_S = 60
 PAGE_TIMEOUT_MS = 120_000
 READY_TIMEOUT_MS = 30_000  # a page whose first widget is not there by then is broken
+TRAINED_LABEL = re.compile(r"Trained (\d+) epochs")
 SCORE_HEADING = re.compile(r"(positive|negative)\s*·\s*\d+\s*%", re.IGNORECASE)
 FORECAST_EPOCHS = 2
 
@@ -147,8 +148,8 @@ def score_review(page, started: float) -> float | None:
     return time.perf_counter() - started
 
 
-def train_forecast(page) -> float:
-    """Open the forecast page, train for a few epochs, return seconds until the skill is shown."""
+def train_forecast(page) -> tuple[float, int | None]:
+    """Train on the forecast page for a few epochs: seconds until the skill shows, epochs run."""
     page.get_by_role("link", name="Stock forecast").first.click()
     slider = (
         page.locator('[data-testid="stSlider"]').filter(has_text="Epochs").get_by_role("slider")
@@ -161,7 +162,10 @@ def train_forecast(page) -> float:
     started = time.perf_counter()
     page.get_by_role("button", name="Train the LSTM").click()
     page.get_by_text("Skill ratio").first.wait_for(timeout=PAGE_TIMEOUT_MS)
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    label = page.get_by_text(TRAINED_LABEL).first
+    epochs_run = int(TRAINED_LABEL.search(label.inner_text()).group(1)) if label.count() else None
+    return seconds, epochs_run
 
 
 def run(quick: bool = False, log=print) -> dict:
@@ -198,7 +202,9 @@ def run(quick: bool = False, log=print) -> dict:
                     result["rss_after_score_mb"] = sampler.current() / 2**20
                 if not quick:
                     result["forecast_epochs"] = FORECAST_EPOCHS
-                    result["forecast_train_to_skill_s"] = train_forecast(page)
+                    seconds, epochs_run = train_forecast(page)
+                    result["forecast_train_to_skill_s"] = seconds
+                    result["forecast_epochs_run"] = epochs_run
                     result["rss_after_forecast_mb"] = sampler.current() / 2**20
                 time.sleep(0.3)
             result["peak_rss_mb"] = sampler.peak / 2**20

@@ -297,7 +297,7 @@ def app_section(app: dict) -> list[str]:
         ["Home page rendered (heading “LSTM Lab”)", fmt(app["home_s"], 2, " s")],
         ["… after the server answered", fmt(app["home_after_health_s"], 2, " s")],
         ["First sentiment score shown", fmt(app.get("first_score_s"), 2, " s")],
-        [f"Forecast training ({app.get('forecast_epochs', '–')} epochs) until the skill is shown",
+        [f"Forecast training ({app.get('forecast_epochs_run', '–')} epochs) until the skill shows",
          fmt(app.get("forecast_train_to_skill_s"), 2, " s")],
         ["RSS after the home page", fmt(app.get("rss_after_home_mb"), 0, " MB")],
         ["RSS after one sentiment score", fmt(app.get("rss_after_score_mb"), 0, " MB")],

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -32,16 +33,17 @@ TRAIN_TIMEOUT_S = 25 * 60
 TRAIN_COMMAND = [sys.executable, "-m", "core.sentiment", "train"]
 
 
-def availability() -> str | None:
-    """None when the shipped model can be benchmarked, else why not."""
+def availability(model_dir: Path) -> str | None:
+    """None when the model in ``model_dir`` can be benchmarked, else why not."""
     try:
         import core.sentiment as sentiment
     except ImportError as error:
         return f"core.sentiment cannot be imported ({error})"
     if not hasattr(sentiment, "load_model"):
         return "core.sentiment has no load_model()"
-    if not (SENTIMENT_MODEL_DIR / "metrics.json").is_file():
-        return f"no shipped model: {SENTIMENT_MODEL_DIR.relative_to(ROOT)}/metrics.json is missing"
+    if not (model_dir / "metrics.json").is_file():
+        shown = model_dir.relative_to(ROOT) if model_dir.is_relative_to(ROOT) else model_dir
+        return f"no shipped model: {shown}/metrics.json is missing"
     return None
 
 
@@ -185,9 +187,10 @@ def time_training(log=print) -> dict:
         return {**result, "seconds": seconds, "command_summary": summary}
 
 
-def run(quick: bool = False, train: bool = True, log=print) -> dict:
+def run(quick: bool = False, train: bool = True, model_dir: Path | None = None, log=print) -> dict:
     """Benchmark the shipped sentiment model; a clean "not available" when it is not there."""
-    reason = availability()
+    model_dir = Path(model_dir or SENTIMENT_MODEL_DIR)
+    reason = availability(model_dir)
     if reason is not None:
         log(f"sentiment: not available: {reason}")
         return {"available": False, "reason": reason}
@@ -195,12 +198,12 @@ def run(quick: bool = False, train: bool = True, log=print) -> dict:
     from core.sentiment import load_metrics, load_model
     from core.sentiment.data import split_corpus
 
-    shipped_metrics = load_metrics()
+    shipped_metrics = load_metrics(model_dir)
     split = split_corpus(with_rotten_tomatoes=True)
     held_out_texts, held_out_labels = split.held_out_texts, split.held_out_labels
     if quick:
         held_out_texts, held_out_labels = held_out_texts[:500], held_out_labels[:500]
-    model = load_model()
+    model = load_model(model_dir)
     result: dict = {
         "held_out": {
             "reviews": len(held_out_texts),
@@ -256,7 +259,7 @@ def run(quick: bool = False, train: bool = True, log=print) -> dict:
             **article,
             "train_seconds": seconds,
             "epochs": epochs,
-            "note": f"{epochs} epochs, as the shipped LSTM ran",
+            "note": f"{epochs} epoch(s), as many as the shipped LSTM ran",
         }
         log(f"sentiment: article accuracy {article['accuracy']:.4f}, AUC {article['auc']:.4f}")
 

@@ -99,9 +99,7 @@ def test_report_renders_the_measured_numbers(tiny_result):
     assert "PASS" in text or "FAIL" in text
 
 
-def test_sentiment_bench_skips_cleanly_without_a_model(monkeypatch, tmp_path):
-    monkeypatch.setattr(sentiment_bench, "SENTIMENT_MODEL_DIR", tmp_path / "missing")
-    monkeypatch.setattr(sentiment_bench, "ROOT", tmp_path)
-    result = sentiment_bench.run(quick=True, log=lambda message: None)
+def test_sentiment_bench_skips_cleanly_without_a_model(tmp_path):
+    result = sentiment_bench.run(quick=True, model_dir=tmp_path, log=lambda message: None)
     assert result["available"] is False
     assert "metrics.json is missing" in result["reason"]
