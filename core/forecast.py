@@ -30,6 +30,7 @@ Streamlit rerun interrupts a script that way).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ DEFAULT_SEED = 42
 DEFAULT_LEVEL = 0.8  # share of outcomes the uncertainty band should hold
 VALIDATION_SHARE = 0.15  # of the part before the test part
 BATCH_SIZE = 64
+LEARNING_RATE = 1e-3
 PATIENCE = 4
 DROPOUT = 0.1
 MIN_TEST_DAYS = 20
@@ -334,6 +336,9 @@ class Forecaster:
 
         keras.utils.set_random_seed(self.seed)
         model = self._build_model(keras)
+        shape = (self.lookback, self.units, self.layers)
+        trainer = _TRAINERS.lease(shape, lambda: self._compiled_trainer(keras))
+        _reset_trainer(trainer, model)
         best = _best_weights_tracker(keras)
         asked_to_stop = []
 
@@ -352,7 +357,7 @@ class Forecaster:
         started = time.perf_counter()
         interrupted = True
         try:
-            model.fit(
+            trainer.fit(
                 train_x,
                 train_y,
                 validation_data=(val_x, val_y),
@@ -364,6 +369,7 @@ class Forecaster:
             )
             interrupted = False
         finally:
+            _TRAINERS.give_back(shape, trainer)
             # Runs on an interruption too, so whoever stopped the training still gets a model.
             if best.weights is not None:
                 model.set_weights(best.weights)
@@ -421,9 +427,12 @@ class Forecaster:
             )(hidden)
         # A Dense layer on a 3-D tensor is applied at every step: one next-day return per step.
         outputs = keras.layers.Dense(1, name="next_day_return")(hidden)
-        model = keras.Model(inputs, outputs, name="many_to_many_lstm")
-        model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="mse")
-        return model
+        return keras.Model(inputs, outputs, name="many_to_many_lstm")
+
+    def _compiled_trainer(self, keras):
+        trainer = self._build_model(keras)
+        trainer.compile(optimizer=keras.optimizers.Adam(learning_rate=LEARNING_RATE), loss="mse")
+        return trainer
 
     def _last_step_returns(self, windows: np.ndarray) -> np.ndarray:
         """The model's next-day return (unscaled) from the last step of each window."""
@@ -650,6 +659,48 @@ def _error_quantiles(errors: np.ndarray, level: float):
             widen = np.sqrt((step + 1) / (last + 1))
             lower[step], upper[step] = lower[last] * widen, upper[last] * widen
     return lower, upper, counts, measured
+
+
+class _TrainerPool:
+    """Compiled training models, reused across fits of the same shape.
+
+    TensorFlow keeps every traced training function for the life of the process (about 12 MB per
+    new compiled model here), so a server that compiled a fresh model for every training grew
+    without bound. A fit leases an idle compiled model of its shape, resets it to freshly seeded
+    weights and a new optimiser state, and gives it back afterwards; the fitted Forecaster keeps
+    its own uncompiled copy of the weights. Two fits never share a leased model.
+    """
+
+    def __init__(self, idle_per_shape: int = 2):
+        self._idle: dict[tuple, list] = {}
+        self._lock = threading.Lock()
+        self._idle_per_shape = idle_per_shape
+
+    def lease(self, shape: tuple, build: Callable[[], object]):
+        with self._lock:
+            idle = self._idle.get(shape)
+            if idle:
+                return idle.pop()
+        return build()
+
+    def give_back(self, shape: tuple, trainer) -> None:
+        with self._lock:
+            idle = self._idle.setdefault(shape, [])
+            if len(idle) < self._idle_per_shape:
+                idle.append(trainer)
+
+
+_TRAINERS = _TrainerPool()
+
+
+def _reset_trainer(trainer, fresh) -> None:
+    """Give a leased trainer the fresh model's weights and seed state and a zeroed optimiser."""
+    for target, source in zip(trainer.variables, fresh.variables, strict=True):
+        target.assign(source)
+    optimizer = trainer.optimizer
+    for variable in optimizer.variables:
+        if variable is not optimizer._learning_rate:  # noqa: SLF001 - keep the learning rate
+            variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
 
 
 def _best_weights_tracker(keras):
