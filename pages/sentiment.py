@@ -3,10 +3,12 @@
 import pandas as pd
 import streamlit as st
 
+from core import explain as explain_model
 from core import text_charts
 from core.sentiment import (
     ModelSettings,
     card,
+    comparison_reading,
     explain,
     highlight_html,
     label_of,
@@ -14,6 +16,8 @@ from core.sentiment import (
     load_model,
     prepare_review,
     reading_of,
+    score_table,
+    share_reading,
     split_reviews,
     train_session_model,
 )
@@ -37,14 +41,14 @@ def active_model():
     return shipped_model(), "the shipped model (trained on 20,000 IMDB reviews)"
 
 
-def show_one(model, text: str) -> None:
+def show_one(model, text: str, key: str) -> None:
     prepared = prepare_review(text)
     for notice in prepared.notices:
         st.warning(notice)
     explanation = explain(model, prepared.text)
     probability = explanation.probability
     st.subheader(f"{label_of(probability).capitalize()} · {probability:.0%}")
-    st.plotly_chart(text_charts.probability_bar(probability), key=f"bar_{hash(text)}")
+    st.plotly_chart(text_charts.probability_bar(probability), key=f"bar_{key}")
     st.write(reading_of(probability))
     st.markdown("**Which words moved the score**")
     st.markdown(highlight_html(explanation), unsafe_allow_html=True)
@@ -70,19 +74,16 @@ def score_tab(model, model_name: str) -> None:
     if not texts:
         st.info("Type a review above, or click one of the examples, to see its score.")
     elif not many:
-        show_one(model, texts[0])
+        show_one(model, texts[0], "review")
     else:
-        prepared = [prepare_review(review) for review in texts]
-        probabilities = model.predict_proba([review.text for review in prepared])
+        prepared, probabilities = score_table(model, texts)
         table = pd.DataFrame({
             "review": texts,
             "label": [label_of(p) for p in probabilities],
             "chance positive": [f"{p:.0%}" for p in probabilities],
         })
         st.dataframe(table, hide_index=True, key="many_table")
-        positive = int((probabilities >= 0.5).sum())
-        st.write(f"{positive} of {len(texts)} reviews read as positive, "
-                 f"{len(texts) - positive} as negative.")
+        st.write(share_reading(probabilities))
         if any(not review.looks_english for review in prepared):
             st.warning("Some lines do not look like English; their scores are guesses.")
 
@@ -94,12 +95,11 @@ def score_tab(model, model_name: str) -> None:
     second = right.text_area("Version B", key="version_b", value="The film was not bad.")
     if first.strip() and second.strip():
         with left:
-            show_one(model, first)
+            show_one(model, first, "version_a")
         with right:
-            show_one(model, second)
-        difference = model.predict_proba([second])[0] - model.predict_proba([first])[0]
-        direction = "more positive" if difference >= 0 else "more negative"
-        st.write(f"Version B reads {abs(difference) * 100:.0f} points {direction} than version A.")
+            show_one(model, second, "version_b")
+        first_p, second_p = model.predict_proba([first, second])
+        st.write(comparison_reading(float(first_p), float(second_p)))
 
 
 def batch_tab(model) -> None:
@@ -121,14 +121,12 @@ def batch_tab(model) -> None:
     cache_key = (upload.file_id, column, id(model))
     if st.session_state.get("batch_key") != cache_key:
         with st.spinner(f"Scoring {len(texts):,} reviews…"):
-            probabilities = model.predict_proba([prepare_review(t).text for t in texts])
+            _, probabilities = score_table(model, texts)
         st.session_state["batch_key"], st.session_state["batch_scores"] = cache_key, probabilities
     probabilities = st.session_state["batch_scores"]
     scored = frame.assign(p_positive=probabilities.round(4),
                           label=[label_of(p) for p in probabilities])
-    positive = int((probabilities >= 0.5).sum())
-    st.write(f"{positive:,} of {len(texts):,} reviews ({positive / len(texts):.0%}) read as "
-             "positive.")
+    st.write(share_reading(probabilities))
     st.dataframe(scored, hide_index=True, key="batch_table")
     st.plotly_chart(text_charts.score_histogram(probabilities), key="batch_histogram")
     st.caption("Bars near 0 % or 100 % are reviews the model is sure about; bars near 50 % are "
@@ -138,7 +136,7 @@ def batch_tab(model) -> None:
                        mime="text/csv", key="batch_download")
 
 
-def card_tab() -> None:
+def card_tab(model) -> None:
     try:
         metrics = load_metrics()
     except ValueError as error:
@@ -161,6 +159,11 @@ def card_tab() -> None:
                     key="comparison")
     for anchor in card.LITERATURE:
         st.markdown(f"- **{anchor.name}: {anchor.accuracy:.1%}.** {anchor.reading}")
+    with st.expander("The model layer by layer"):
+        st.dataframe(explain_model.layers_table(explain_model.describe_model(model.model_)),
+                     hide_index=True, key="layers")
+        st.caption(card.ARCHITECTURE_NOTE)
+        st.markdown(explain_model.glossary_markdown(["accuracy", "AUC", "validation"]))
     st.caption(
         f"Held-out: {n:,} IMDB reviews set aside by a fixed random split before training "
         f"(data fingerprint {metrics['data']['held_out_sha256'][:12]}…). Literature numbers come "
@@ -235,6 +238,6 @@ with score:
 with batch:
     batch_tab(model)
 with model_card:
-    card_tab()
+    card_tab(model)
 with train:
     train_tab()

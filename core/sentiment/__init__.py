@@ -16,11 +16,14 @@ from core.sentiment.text import (
     MAX_CHARACTERS,
     Explanation,
     PreparedReview,
+    comparison_reading,
     explain,
     highlight_html,
     label_of,
     prepare_review,
     reading_of,
+    score_table,
+    share_reading,
     split_reviews,
 )
 
@@ -29,6 +32,7 @@ __all__ = [
     "Explanation",
     "ModelSettings",
     "PreparedReview",
+    "comparison_reading",
     "explain",
     "highlight_html",
     "label_of",
@@ -36,6 +40,8 @@ __all__ = [
     "load_model",
     "prepare_review",
     "reading_of",
+    "score_table",
+    "share_reading",
     "split_reviews",
     "train_session_model",
 ]

@@ -18,6 +18,15 @@ EXAMPLES = {
 }
 
 
+ARCHITECTURE_NOTE = (
+    "Two readers vote. A bidirectional LSTM reads the first words of the review in order, "
+    "forwards and backwards, and sums them up in one score. Beside it, a word-pair reader notes "
+    "which words, word pairs and triples appear (weighted by how much more often each appears in "
+    "positive than in negative reviews, as in NBSVM). A final step, fitted on validation "
+    "reviews, weighs the two scores into one probability."
+)
+
+
 @dataclass(frozen=True)
 class Anchor:
     name: str

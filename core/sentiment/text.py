@@ -166,3 +166,29 @@ def highlight_html(explanation: Explanation) -> str:
             f'padding: 0 2px" title="{title}">{escaped}</span>{separator}'
         )
     return '<div style="line-height: 1.9">' + "".join(pieces) + "</div>"
+
+
+def comparison_reading(first: float, second: float) -> str:
+    """How much more positive (or negative) version B reads than version A."""
+    difference = second - first
+    if abs(difference) < 0.005:
+        return "Both versions get the same score."
+    direction = "more positive" if difference > 0 else "more negative"
+    return f"Version B reads {abs(difference) * 100:.0f} points {direction} than version A."
+
+
+def share_reading(probabilities, what: str = "reviews") -> str:
+    """"3 of 5 reviews (60 %) read as positive." for a batch of probabilities."""
+    total = len(probabilities)
+    positive = int((np.asarray(probabilities) >= 0.5).sum())
+    share = positive / total if total else 0.0
+    return (
+        f"{positive:,} of {total:,} {what} ({share:.0%}) read as positive, "
+        f"{total - positive:,} as negative."
+    )
+
+
+def score_table(model: Scorer, texts: list[str]) -> tuple[list[PreparedReview], np.ndarray]:
+    """Prepare (truncate, language check) and score many reviews at once."""
+    prepared = [prepare_review(text) for text in texts]
+    return prepared, model.predict_proba([review.text for review in prepared])

@@ -213,6 +213,7 @@ def train_model(
         epochs=settings.epochs,
         validation_data=validation,
         callbacks=callbacks,
+        shuffle=False,  # the batches come shuffled from length_bucketed_batches
         verbose=0,
     )
     notes = {"lstm_epochs_run": len(history.history.get("loss", []))}
