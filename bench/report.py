@@ -207,7 +207,9 @@ def sentiment_section(sentiment: dict) -> list[str]:
     held_out = sentiment["held_out"]
     out.append(
         f"Held-out part: {held_out['reviews']:,} IMDB reviews never used in training "
-        f"(fingerprint `{held_out['fingerprint'][:12]}`)."
+        f"(fingerprint `{held_out['fingerprint'][:12]}`, "
+        f"{'the same' if held_out.get('matches_metrics_json') else 'NOT the same'} as in the "
+        "shipped model's metrics.json)."
     )
     rows = []
     for key, title in (
@@ -245,7 +247,7 @@ def sentiment_section(sentiment: dict) -> list[str]:
         ),  # fmt: skip
         "",
         f"Batch throughput: {fmt(throughput['reviews_per_s'], 0)} reviews/s "
-        f"({throughput['reviews']:,} held-out reviews in batches of {throughput['batch_size']}, "
+        f"({throughput['reviews']:,} held-out reviews in one `predict_proba` call, "
         f"median of {throughput['repeats']}).",
         "",
     ]
@@ -256,8 +258,11 @@ def sentiment_section(sentiment: dict) -> list[str]:
         )
     else:
         out.append(f"Training time: {training.get('note', 'not measured')}.")
+    summary = training.get("command_summary") or {}
+    if summary.get("seconds") is not None:
+        out.append(f"The command itself reported {fmt(summary['seconds'], 0)} s.")
     if training.get("reported"):
-        out.append(f"The training run itself reported: {training['reported']}.")
+        out.append(f"The shipped model's metrics.json records: {training['reported']}.")
     checks = sentiment["targets"]
     out += [
         "",
