@@ -145,7 +145,7 @@ def card_tab(model) -> None:
     ours, baseline = metrics["held_out"], metrics["baseline"]
     n = ours["n"]
     st.write(card.comparison_reading(ours["accuracy"], baseline["accuracy"], n))
-    for name, result in (("BiLSTM + word pairs (shipped)", ours), ("TF-IDF baseline", baseline)):
+    for name, result in (("LSTM + word pairs (shipped)", ours), ("TF-IDF baseline", baseline)):
         st.markdown(f"**{name}**")
         left, middle, right = st.columns(3)
         left.metric("Accuracy", f"{result['accuracy']:.1%}")
@@ -155,6 +155,9 @@ def card_tab(model) -> None:
         right.plotly_chart(text_charts.confusion_matrix_figure(result["confusion_matrix"], name),
                            key=f"confusion_{name}")
         right.caption(card.confusion_reading(result["confusion_matrix"]))
+    contribution = card.lstm_contribution_reading(metrics)
+    if contribution:
+        st.write(contribution)
     st.plotly_chart(text_charts.accuracy_comparison(card.comparison_rows(metrics)),
                     key="comparison")
     for anchor in card.LITERATURE:

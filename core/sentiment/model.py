@@ -27,24 +27,36 @@ def standardize_review(text):
 
 
 @keras.saving.register_keras_serializable(package="lstm_lab")
-class KeepFirstTokens(keras.layers.Layer):
-    """Keep the first ``length`` token ids (a batch is padded to its longest review)."""
+class KeepTokens(keras.layers.Layer):
+    """Keep ``length`` token ids per review: its last ones (``keep="last"``) or its first.
 
-    def __init__(self, length: int, **kwargs):
+    Input rows are post-padded with 0; the output is post-padded to the longest kept row.
+    """
+
+    def __init__(self, length: int, keep: str = "last", **kwargs):
         super().__init__(**kwargs)
+        if keep not in ("first", "last"):
+            raise ValueError(f"keep is {keep!r}; use 'first' or 'last'.")
         self.length = length
+        self.keep = keep
 
     def call(self, token_ids):
-        kept = token_ids[:, : self.length]
-        # a batch of empty reviews has no positions at all; the LSTM needs one (masked) step
-        missing = tf.maximum(1 - tf.shape(kept)[1], 0)
-        return tf.pad(kept, [[0, 0], [0, missing]])
+        # one extra padding column, so a batch of empty reviews still has one (masked) step
+        ids = tf.pad(token_ids, [[0, 0], [0, 1]])
+        lengths = tf.reduce_sum(tf.cast(ids > 0, "int32"), axis=1)
+        kept = tf.minimum(lengths, self.length)
+        width = tf.maximum(tf.reduce_max(kept), 1)
+        steps = tf.range(width)[tf.newaxis, :]
+        start = lengths - kept if self.keep == "last" else tf.zeros_like(lengths)
+        positions = tf.minimum(start[:, tf.newaxis] + steps, tf.shape(ids)[1] - 1)
+        gathered = tf.gather(ids, positions, batch_dims=1)
+        return tf.where(steps < kept[:, tf.newaxis], gathered, tf.zeros_like(gathered))
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], None)
 
     def get_config(self):
-        return {**super().get_config(), "length": self.length}
+        return {**super().get_config(), "length": self.length, "keep": self.keep}
 
 
 @keras.saving.register_keras_serializable(package="lstm_lab")

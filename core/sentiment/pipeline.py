@@ -25,8 +25,10 @@ def train_shipped(out: str | Path, settings: ModelSettings | None = None, log=pr
     started = time.perf_counter()
     settings = (settings or ModelSettings()).validate()
     split = split_corpus(with_rotten_tomatoes=True)
-    log(f"train {len(split.train_texts):,} · validation {len(split.validation_texts):,} · "
-        f"held-out {len(split.held_out_texts):,}")
+    log(
+        f"train {len(split.train_texts):,} · validation {len(split.validation_texts):,} · "
+        f"held-out {len(split.held_out_texts):,}"
+    )
 
     def report(epoch_report) -> None:
         logs = ", ".join(f"{key} {value:.4f}" for key, value in epoch_report.logs.items())
@@ -45,6 +47,7 @@ def train_shipped(out: str | Path, settings: ModelSettings | None = None, log=pr
         split.held_out_labels, model.predict_proba(split.held_out_texts)
     )
     log(f"model held-out accuracy {held_out['accuracy']:.4f}, AUC {held_out['roc_auc']:.4f}")
+    ngram_only = ngram_branch_metrics(result.model, split.held_out_texts, split.held_out_labels)
     baseline_probabilities, baseline_settings = tfidf_baseline(
         split.train_texts,
         split.train_labels,
@@ -53,13 +56,16 @@ def train_shipped(out: str | Path, settings: ModelSettings | None = None, log=pr
         split.held_out_texts,
     )
     baseline = classification_metrics(split.held_out_labels, baseline_probabilities)
-    log(f"TF-IDF baseline held-out accuracy {baseline['accuracy']:.4f}, "
-        f"AUC {baseline['roc_auc']:.4f}")
+    log(
+        f"TF-IDF baseline held-out accuracy {baseline['accuracy']:.4f}, "
+        f"AUC {baseline['roc_auc']:.4f}"
+    )
     out = Path(out)
     model_path = model.save(out)
     metrics = {
         "held_out": held_out,
         "baseline": {**baseline, "settings": baseline_settings},
+        "ngram_branch_only": ngram_only,
         "settings": settings.to_dict(),
         "training": {
             **result.notes,
@@ -80,6 +86,22 @@ def train_shipped(out: str | Path, settings: ModelSettings | None = None, log=pr
         "model_bytes": model_path.stat().st_size,
     }
     (out / METRICS_FILE).write_text(json.dumps(metrics, indent=2) + "\n")
-    log(f"wrote {model_path} ({model_path.stat().st_size / 1e6:.1f} MB) and "
-        f"{out / METRICS_FILE} in {metrics['training']['seconds_total']:.0f} s")
+    log(
+        f"wrote {model_path} ({model_path.stat().st_size / 1e6:.1f} MB) and "
+        f"{out / METRICS_FILE} in {metrics['training']['seconds_total']:.0f} s"
+    )
     return metrics
+
+
+def ngram_branch_metrics(keras_model, texts: list[str], labels) -> dict | None:
+    """Held-out metrics of the n-gram branch alone, to show what the LSTM adds to it."""
+    import keras
+
+    names = {layer.name for layer in keras_model.layers}
+    if "ngram_score" not in names:
+        return None
+    branch = SentimentModel(
+        keras.Model(keras_model.input, keras_model.get_layer("ngram_score").output)
+    )
+    logits = branch.predict_proba(texts)
+    return classification_metrics(labels, 1 / (1 + np.exp(-logits)))

@@ -13,10 +13,11 @@ class ModelSettings:
     """
 
     vocabulary_size: int = 20_000
-    sequence_length: int = 400
-    embedding_dim: int = 64
-    lstm_units: int = 64
-    bidirectional: bool = True
+    sequence_length: int = 256
+    keep: str = "last"
+    embedding_dim: int = 48
+    lstm_units: int = 48
+    bidirectional: bool = False
     ngram_features: int = 300_000
     ngram_order: int = 3
     dropout: float = 0.3

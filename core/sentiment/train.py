@@ -1,5 +1,6 @@
-"""Training: the LSTM branch with Keras, the n-gram branch by logistic regression, then a
-combination fitted on the validation part. Also the scikit-learn TF-IDF baseline and metrics."""
+"""Training: an n-gram branch by logistic regression, an LSTM trained on top of its scores with
+Keras, then a combination of the two fitted on the validation part. Also the scikit-learn TF-IDF
+baseline and the metrics."""
 
 from __future__ import annotations
 
@@ -16,12 +17,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, confusion_matrix, roc_auc_score
 
 from core.progress import keras_progress_callback
-from core.sentiment.model import KeepFirstTokens, NgramLogit, standardize_review
+from core.sentiment.model import KeepTokens, NgramLogit, standardize_review
 from core.sentiment.settings import ModelSettings
 
 SEED = 1234
 BATCH_SIZE = 64
 REGULARISATION_GRID = (1.0, 10.0, 30.0)
+N_FOLDS = 5
 
 
 @dataclass
@@ -40,16 +42,17 @@ def set_seeds(seed: int = SEED) -> None:
 
 
 def length_bucketed_batches(
-    texts: list[str], labels: np.ndarray, batch_size: int = BATCH_SIZE
+    texts: list[str], labels: np.ndarray, offsets: np.ndarray, batch_size: int = BATCH_SIZE
 ) -> tuple[tf.data.Dataset, int]:
     """An endless dataset of shuffled batches of reviews of similar length.
 
     Batches are padded to their longest review, so grouping similar lengths saves most of the
-    LSTM's work on padding.
+    LSTM's work on padding. Each element is ``({"review", "offset"}, label)``.
     """
     lengths = np.array([len(text) for text in texts])
     texts_array = np.array(texts, dtype=object)
     labels = np.asarray(labels, dtype="float32")
+    offsets = np.asarray(offsets, dtype="float32").reshape(-1, 1)
     pool = batch_size * 50
 
     def batches(epoch: int) -> list[np.ndarray]:
@@ -67,19 +70,31 @@ def length_bucketed_batches(
         epoch = 0
         while True:
             for batch in batches(epoch):
-                yield texts_array[batch].astype(str), labels[batch]
+                yield (
+                    {"review": texts_array[batch].astype(str), "offset": offsets[batch]},
+                    labels[batch],
+                )
             epoch += 1
 
-    signature = (tf.TensorSpec([None], tf.string), tf.TensorSpec([None], tf.float32))
+    signature = (
+        {
+            "review": tf.TensorSpec([None], tf.string),
+            "offset": tf.TensorSpec([None, 1], tf.float32),
+        },
+        tf.TensorSpec([None], tf.float32),
+    )
     dataset = tf.data.Dataset.from_generator(generate, output_signature=signature)
     return dataset.prefetch(2), len(batches(0))
 
 
-def _sorted_dataset(texts: list[str], labels: np.ndarray, batch_size: int = 256):
+def _sorted_dataset(texts: list[str], labels: np.ndarray, offsets: np.ndarray, size: int = 256):
     order = np.argsort([len(text) for text in texts], kind="stable")
-    sorted_texts = tf.constant([texts[i] for i in order])
+    features = {
+        "review": tf.constant([texts[i] for i in order]),
+        "offset": tf.constant(np.asarray(offsets, dtype="float32").reshape(-1, 1)[order]),
+    }
     sorted_labels = tf.constant(np.asarray(labels, dtype="float32")[order])
-    return tf.data.Dataset.from_tensor_slices((sorted_texts, sorted_labels)).batch(batch_size)
+    return tf.data.Dataset.from_tensor_slices((features, sorted_labels)).batch(size)
 
 
 def _presence(ids: np.ndarray, vocabulary_size: int) -> sparse.csr_matrix:
@@ -99,15 +114,27 @@ def _ngram_ids(vectorizer, texts: list[str]) -> list[np.ndarray]:
     return [vectorizer(tf.constant(texts[i : i + 512])).numpy() for i in range(0, len(texts), 512)]
 
 
+@dataclass
+class NgramFit:
+    """The fitted n-gram branch and its scores (logits) on the training and validation parts."""
+
+    feature_weight: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    choices: dict
+    train_scores: np.ndarray
+    validation_scores: np.ndarray
+
+
 def fit_ngram_branch(
     vectorizer, train_texts, train_labels, validation_texts, validation_labels
-) -> tuple[np.ndarray, np.ndarray, float, dict]:
+) -> NgramFit:
     """Fit an NBSVM-like logistic regression on the vectorizer's n-gram ids.
 
     Features are n-gram presence times a weight, scaled to unit length. The weight (Naive Bayes
     log-count ratio, alone or times idf) and the regularisation are picked on validation.
-
-    Returns feature weights, coefficients, intercept and the choices made.
+    The training scores are out-of-fold (each review scored by a fit that did not see it), so the
+    LSTM trained on top of them sees the n-gram model's honest mistakes.
     """
     size = vectorizer.vocabulary_size()
 
@@ -143,8 +170,26 @@ def fit_ngram_branch(
             if best is None or accuracy > best[0]:
                 best = (accuracy, name, regularisation, weight, classifier)
     accuracy, name, regularisation, weight, classifier = best
-    choices = {"feature_weight": name, "C": regularisation, "validation_accuracy": accuracy}
-    return weight, classifier.coef_.ravel(), float(classifier.intercept_[0]), choices
+    train_features = weigh(train_matrix, weight)
+    out_of_fold = np.zeros(train_features.shape[0], dtype="float32")
+    folds = np.random.default_rng(SEED).integers(0, N_FOLDS, size=train_features.shape[0])
+    for fold in range(N_FOLDS):
+        held = folds == fold
+        if held.all() or not held.any() or len(np.unique(train_labels[~held])) < 2:
+            continue
+        fold_model = LogisticRegression(C=regularisation, max_iter=3000)
+        fold_model.fit(train_features[~held], train_labels[~held])
+        out_of_fold[held] = fold_model.decision_function(train_features[held])
+    return NgramFit(
+        feature_weight=weight,
+        coef=classifier.coef_.ravel(),
+        intercept=float(classifier.intercept_[0]),
+        choices={"feature_weight": name, "C": regularisation, "validation_accuracy": accuracy},
+        train_scores=out_of_fold,
+        validation_scores=classifier.decision_function(weigh(validation_matrix, weight)).astype(
+            "float32"
+        ),
+    )
 
 
 def train_model(
@@ -179,46 +224,13 @@ def train_model(
     validation_labels = np.asarray(validation_labels, dtype="float32")
     text_batches = tf.data.Dataset.from_tensor_slices(train_texts).batch(512)
     inputs = keras.Input(shape=(), dtype="string", name="review")
+    notes: dict = {}
 
-    words = keras.layers.TextVectorization(
-        max_tokens=settings.vocabulary_size, standardize=standardize_review, name="words"
-    )
-    words.adapt(text_batches)
-    token_ids = KeepFirstTokens(settings.sequence_length, name="keep_first")(words(inputs))
-    embedded = keras.layers.Embedding(
-        words.vocabulary_size(), settings.embedding_dim, mask_zero=True, name="embedding"
-    )(token_ids)
-    lstm = keras.layers.LSTM(settings.lstm_units, name="lstm")
-    if settings.bidirectional:
-        lstm = keras.layers.Bidirectional(lstm, name="bilstm")
-    features = keras.layers.Dropout(settings.dropout, name="dropout")(lstm(embedded))
-    lstm_logit = keras.layers.Dense(1, name="lstm_score")(features)
-    lstm_model = keras.Model(inputs, lstm_logit, name="lstm_only")
-    lstm_model.compile(
-        optimizer=keras.optimizers.Adam(settings.learning_rate),
-        loss=keras.losses.BinaryCrossentropy(from_logits=True),
-        metrics=[keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")],
-    )
-    dataset, steps = length_bucketed_batches(train_texts, train_labels)
-    callbacks = [
-        keras.callbacks.EarlyStopping(
-            monitor="val_loss", patience=1, restore_best_weights=True
-        ),
-        keras_progress_callback(progress, settings.epochs, should_stop),
-    ]
-    validation = _sorted_dataset(validation_texts, validation_labels)
-    history = lstm_model.fit(
-        dataset,
-        steps_per_epoch=steps,
-        epochs=settings.epochs,
-        validation_data=validation,
-        callbacks=callbacks,
-        shuffle=False,  # the batches come shuffled from length_bucketed_batches
-        verbose=0,
-    )
-    notes = {"lstm_epochs_run": len(history.history.get("loss", []))}
-
-    branch_logits = [lstm_logit]
+    # the n-gram branch first: the LSTM then learns what word counts get wrong (word order,
+    # negation) instead of relearning what they already get right
+    branch_logits = []
+    train_offsets = np.zeros(len(train_texts), dtype="float32")
+    validation_offsets = np.zeros(len(validation_texts), dtype="float32")
     if settings.ngram_features:
         ngrams = keras.layers.TextVectorization(
             max_tokens=settings.ngram_features,
@@ -227,16 +239,62 @@ def train_model(
             name="ngrams",
         )
         ngrams.adapt(text_batches)
-        weight, coef, intercept, choices = fit_ngram_branch(
+        fit = fit_ngram_branch(
             ngrams, train_texts, train_labels, validation_texts, validation_labels
         )
         ngram_layer = NgramLogit(ngrams.vocabulary_size(), name="ngram_score")
-        ngram_logit = ngram_layer(ngrams(inputs))
+        branch_logits.append(ngram_layer(ngrams(inputs)))
         ngram_layer.set_weights(
-            [weight.astype("float32"), coef.astype("float32"), np.float32(intercept)]
+            [
+                fit.feature_weight.astype("float32"),
+                fit.coef.astype("float32"),
+                np.float32(fit.intercept),
+            ]
         )
-        branch_logits.append(ngram_logit)
-        notes["ngram_branch"] = choices
+        train_offsets, validation_offsets = fit.train_scores, fit.validation_scores
+        notes["ngram_branch"] = fit.choices
+
+    words = keras.layers.TextVectorization(
+        max_tokens=settings.vocabulary_size, standardize=standardize_review, name="words"
+    )
+    words.adapt(text_batches)
+    token_ids = KeepTokens(settings.sequence_length, settings.keep, name="truncate")(words(inputs))
+    embedded = keras.layers.Embedding(
+        words.vocabulary_size(), settings.embedding_dim, mask_zero=True, name="embedding"
+    )(token_ids)
+    lstm = keras.layers.LSTM(settings.lstm_units, name="lstm")
+    if settings.bidirectional:
+        lstm = keras.layers.Bidirectional(lstm, name="bilstm")
+    features = keras.layers.Dropout(settings.dropout, name="dropout")(lstm(embedded))
+    lstm_logit = keras.layers.Dense(1, name="lstm_score")(features)
+    branch_logits.insert(0, lstm_logit)
+    offset = keras.Input(shape=(1,), name="offset")
+    training_model = keras.Model(
+        {"review": inputs, "offset": offset},
+        keras.layers.Add(name="with_offset")([lstm_logit, offset]),
+        name="lstm_on_top_of_ngrams",
+    )
+    training_model.compile(
+        optimizer=keras.optimizers.Adam(settings.learning_rate),
+        loss=keras.losses.BinaryCrossentropy(from_logits=True),
+        metrics=[keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")],
+    )
+    dataset, steps = length_bucketed_batches(train_texts, train_labels, train_offsets)
+    callbacks = [
+        keras.callbacks.EarlyStopping(monitor="val_loss", patience=1, restore_best_weights=True),
+        keras_progress_callback(progress, settings.epochs, should_stop),
+    ]
+    validation = _sorted_dataset(validation_texts, validation_labels, validation_offsets)
+    history = training_model.fit(
+        dataset,
+        steps_per_epoch=steps,
+        epochs=settings.epochs,
+        validation_data=validation,
+        callbacks=callbacks,
+        shuffle=False,  # the batches come shuffled from length_bucketed_batches
+        verbose=0,
+    )
+    notes["lstm_epochs_run"] = len(history.history.get("loss", []))
 
     stacked = (
         branch_logits[0]
@@ -248,14 +306,12 @@ def train_model(
     model = keras.Model(inputs, output, name="review_sentiment")
     branch_model = keras.Model(inputs, stacked)
     validation_scores = np.concatenate(
-        [branch_model(batch, training=False).numpy() for batch, _ in validation]
+        [branch_model(batch["review"], training=False).numpy() for batch, _ in validation]
     )
     ordered_labels = np.concatenate([labels.numpy() for _, labels in validation])
     # weigh the branches by a logistic regression on validation scores the branches never saw
     combiner = LogisticRegression(C=100.0).fit(validation_scores, ordered_labels)
-    combine.set_weights(
-        [combiner.coef_.T.astype("float32"), combiner.intercept_.astype("float32")]
-    )
+    combine.set_weights([combiner.coef_.T.astype("float32"), combiner.intercept_.astype("float32")])
     notes["branch_weights"] = [float(value) for value in combiner.coef_.ravel()]
     clean_history = {
         key: [float(value) for value in values] for key, values in history.history.items()
