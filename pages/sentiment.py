@@ -38,7 +38,7 @@ def shipped_model():
 def active_model():
     if st.session_state.get("use_session_model") and "session_model" in st.session_state:
         return st.session_state["session_model"], "your model trained in this session"
-    return shipped_model(), "the shipped model (trained on 20,000 IMDB reviews)"
+    return shipped_model(), "the shipped model (trained on about 20,000 IMDB reviews)"
 
 
 def show_one(model, text: str, key: str) -> None:
@@ -56,6 +56,13 @@ def show_one(model, text: str, key: str) -> None:
         "Green words pushed the score towards positive, red towards negative: each word was "
         "removed once and the review scored again; the darker, the bigger the change."
     )
+    read = model.words_read(prepared.text) if key == "review" else None
+    if read and read[1]:
+        with st.expander("What the LSTM read, step by step"):
+            total, words, kept = read
+            st.plotly_chart(explain_model.review_diagram(words, probability), key="steps")
+            st.caption(explain_model.truncation_note(total, len(words), kept) + " [UNK] marks "
+                       "a word the model never learned.")
 
 
 def score_tab(model, model_name: str) -> None:
@@ -181,7 +188,8 @@ def train_tab() -> None:
     settings = ModelSettings(
         vocabulary_size=left.slider("Vocabulary (distinct words kept)", 1_000, 30_000, 10_000,
                                     1_000, key="train_vocab"),
-        sequence_length=left.slider("Words read per review", 20, 400, 150, 10, key="train_seq"),
+        sequence_length=left.slider("Words the LSTM reads (the last ones)", 20, 400, 150, 10,
+                                    key="train_seq"),
         lstm_units=right.slider("LSTM units (memory size)", 4, 128, 32, 4, key="train_units"),
         epochs=right.slider("Epochs (passes over the data)", 1, 10, 3, key="train_epochs"),
         embedding_dim=32,

@@ -72,11 +72,13 @@ def split_corpus(corpus: pd.DataFrame | None = None, with_rotten_tomatoes: bool 
     Returns
     -------
     Split
-        20,000 IMDB reviews (+ RT) for training, 2,500 for validation (early stopping),
-        2,500 held out and used only for the reported numbers.
+        The 24,904 distinct IMDB reviews: 2,500 held out and used only for the reported
+        numbers, 2,500 for validation (early stopping, choices), the rest (+ RT) for training.
     """
     corpus = read_corpus() if corpus is None else corpus
-    imdb = corpus[corpus["source"] == "imdb"].reset_index(drop=True)
+    imdb = corpus[corpus["source"] == "imdb"]
+    # 96 IMDB reviews appear twice; a copy on each side of the split would leak into held-out
+    imdb = imdb.drop_duplicates(subset="text").reset_index(drop=True)
     order = np.random.default_rng(SPLIT_SEED).permutation(len(imdb))
     held_out = imdb.iloc[order[:N_HELD_OUT]]
     validation = imdb.iloc[order[N_HELD_OUT : N_HELD_OUT + N_VALIDATION]]

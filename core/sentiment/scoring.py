@@ -26,6 +26,7 @@ class SentimentModel:
 
     def __init__(self, keras_model: keras.Model):
         self.model_ = keras_model
+        self._vocabulary: list[str] | None = None
         # model.predict builds a dataset and a loop per call (~40 ms); a traced function does not
         self._score = tf.function(
             lambda texts: keras_model(texts, training=False),
@@ -48,6 +49,23 @@ class SentimentModel:
             batch = tf.constant([texts[i] for i in chunk])
             scores[chunk] = self._score(batch).numpy().reshape(-1)
         return scores
+
+    def words_read(self, text: str) -> tuple[int, list[str], str] | None:
+        """What the LSTM branch reads of ``text``: (words in the review, words read in order,
+        ``"first"`` or ``"last"``); ``[UNK]`` marks a word outside the vocabulary.
+
+        None for a model without the ``words`` and ``truncate`` layers.
+        """
+        names = {layer.name for layer in self.model_.layers}
+        if not {"words", "truncate"} <= names:
+            return None
+        words, truncate = self.model_.get_layer("words"), self.model_.get_layer("truncate")
+        if self._vocabulary is None:
+            self._vocabulary = words.get_vocabulary()
+        ids = words(tf.constant([str(text)]))
+        total = int(tf.reduce_sum(tf.cast(ids > 0, "int32")))
+        kept = truncate(ids).numpy()[0]
+        return total, [self._vocabulary[i] for i in kept if i > 0], truncate.keep
 
     def save(self, directory: str | Path) -> Path:
         """Write the model as ``sentiment.keras`` inside ``directory``; return the file path."""

@@ -16,12 +16,12 @@ MAX_CHARACTERS = 20_000
 MAX_EXPLAINED_WORDS = 400
 WORD = re.compile(r"\S+")
 LETTERS = re.compile(r"[^\W\d_]+")
-# the most frequent English words: an English review of a few words almost always has one
+# the most frequent English function words: English prose of 8+ words almost always has several
 ENGLISH_WORDS = frozenset(
-    "the a an and or but not no is are was were be been it this that these those i you he she we "
-    "they me my your his her our their of in on at to for with from by as so too very just than "
-    "then there here what which who how all some any more most good bad great film movie story "
-    "one like have has had do does did can could would should will".split()
+    "the a an and or but not no is are was were be been it its this that these those i you he "
+    "she we they me my your his her our their of in on at to for with from by as so too very "
+    "just than then there here what which who how all some any more most have has had do does "
+    "did can could would should will".split()
 )
 
 
@@ -71,9 +71,9 @@ def looks_english(text: str) -> bool:
     latin = sum(word.isascii() for word in words) / len(words)
     if latin < 0.7:
         return False
-    if len(words) < 4:
+    if len(words) < 8:
         return True
-    return sum(word in ENGLISH_WORDS for word in words) / len(words) >= 0.1
+    return sum(word in ENGLISH_WORDS for word in words) / len(words) >= 0.15
 
 
 def split_reviews(text: str, one_per_line: bool) -> list[str]:

@@ -1,0 +1,244 @@
+"""core.sentiment: data handling, text helpers, the shipped model's behaviour, training, CLI."""
+
+import gzip
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.paths import ROOT, SENTIMENT_MODEL_DIR
+from core.sentiment import (
+    MAX_CHARACTERS,
+    ModelSettings,
+    explain,
+    highlight_html,
+    load_metrics,
+    load_model,
+    prepare_review,
+    reading_of,
+    split_reviews,
+    train_session_model,
+)
+from core.sentiment import data as reviews
+from core.sentiment.__main__ import main as cli
+
+TINY = ModelSettings(
+    vocabulary_size=500, sequence_length=30, embedding_dim=8, lstm_units=4,
+    ngram_features=2_000, epochs=1,
+)
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_model()
+
+
+@pytest.fixture(scope="module")
+def tiny_model():
+    texts, labels = reviews.bundled_subset(300)
+    return train_session_model(texts, labels, TINY)
+
+
+# data ------------------------------------------------------------------------------------------
+
+def test_split_is_fixed_disjoint_and_matches_the_shipped_fingerprint():
+    split = reviews.split_corpus()
+    assert len(split.held_out_texts) == 2_500 and len(split.validation_texts) == 2_500
+    seen = set(split.train_texts) | set(split.validation_texts)
+    assert not any(text in seen for text in split.held_out_texts)
+    assert split.held_out_fingerprint == load_metrics()["data"]["held_out_sha256"]
+    assert split.held_out_fingerprint == reviews.split_corpus().held_out_fingerprint
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [(["0", "1"], [0, 1]), (["neg", "POS"], [0, 1]), ([" negative", "positive "], [0, 1])],
+)
+def test_parse_labels_accepts_the_documented_spellings(values, expected):
+    assert reviews.parse_labels(values).tolist() == expected
+
+
+def test_parse_labels_names_the_bad_values():
+    with pytest.raises(ValueError, match=r"not labels: 'meh'.*Use 0/1"):
+        reviews.parse_labels(["pos", "meh"])
+
+
+def test_read_review_csv_handles_gzip_semicolons_and_reports_bad_files():
+    frame = pd.DataFrame({"review": ["good; fun", "bad"], "label": ["pos", "neg"]})
+    packed = gzip.compress(frame.to_csv(index=False).encode())
+    assert reviews.read_review_csv(packed).shape == (2, 2)
+    assert reviews.read_review_csv(b"text;label\nnice;1\nawful;0\n").columns.tolist() == [
+        "text", "label"]
+    with pytest.raises(ValueError, match="empty"):
+        reviews.read_review_csv(b"")
+    with pytest.raises(ValueError, match="no rows"):
+        reviews.read_review_csv(b"text,label\n")
+
+
+def test_labelled_reviews_needs_both_classes():
+    frame = pd.DataFrame({"text": ["a", "b"], "label": ["1", "1"]})
+    with pytest.raises(ValueError, match="same label"):
+        reviews.labelled_reviews(frame)
+
+
+def test_downloads_neutralise_spreadsheet_formulas():
+    frame = pd.DataFrame({"text": ["=HYPERLINK(1)", "+1", "-2", "@x", "fine"], "p": [1] * 5})
+    safe = reviews.safe_for_spreadsheets(frame)
+    assert safe["text"].tolist() == ["'=HYPERLINK(1)", "'+1", "'-2", "'@x", "fine"]
+    assert safe["p"].tolist() == [1] * 5
+
+
+# text helpers ----------------------------------------------------------------------------------
+
+def test_prepare_review_truncates_and_flags_non_english():
+    long = prepare_review("great film " * 3_000)
+    assert len(long.text) == MAX_CHARACTERS and long.truncated_from == 32_999
+    assert "only the first" in long.notices[0]
+    assert not prepare_review("Ce film était magnifique, je le recommande à tous").looks_english
+    assert not prepare_review("这部电影非常好看").looks_english
+    assert prepare_review("The film was great and I loved it").looks_english
+
+
+def test_split_reviews():
+    assert split_reviews("  ", one_per_line=False) == []
+    assert split_reviews("a\n\n b \n", one_per_line=True) == ["a", " b "]
+    assert split_reviews("a\nb", one_per_line=False) == ["a\nb"]
+
+
+def test_reading_says_label_and_chance():
+    assert reading_of(0.97).startswith("Clearly positive") and "97%" in reading_of(0.97)
+    assert reading_of(0.2).startswith("Probably negative")
+
+
+# the shipped model -----------------------------------------------------------------------------
+
+def test_shipped_metrics_meet_the_target():
+    metrics = load_metrics()
+    assert metrics["held_out"]["accuracy"] >= 0.91
+    assert metrics["held_out"]["accuracy"] > metrics["baseline"]["accuracy"]
+    assert (SENTIMENT_MODEL_DIR / "sentiment.keras").stat().st_size < 20e6
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("A great film, I loved every minute of it.", 1),
+        ("Brilliant acting and a beautiful story.", 1),
+        ("This was a terrible, boring waste of time.", 0),
+        ("The worst movie I have ever seen.", 0),
+    ],
+)
+def test_minimum_functionality(shipped, text, label):
+    assert int(shipped.predict_proba([text])[0] >= 0.5) == label
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Tom Hanks was wonderful in this film.", "Meryl Streep was wonderful in this film."),
+        ("An awful film. Avoid it!", "An awful film, avoid it"),
+        ("I loved this movie!!!", "I loved this movie."),
+    ],
+)
+def test_invariance_to_names_and_punctuation(shipped, first, second):
+    scores = shipped.predict_proba([first, second])
+    assert (scores[0] >= 0.5) == (scores[1] >= 0.5)
+
+
+def test_directional_adding_terrible_lowers_the_score(shipped):
+    base = "The story was fine and the actors did their job."
+    scores = shipped.predict_proba([base, base + " The ending was terrible."])
+    assert scores[1] < scores[0]
+
+
+def test_predict_proba_shapes_and_order(shipped):
+    texts = ["great"] * 3 + ["awful film " * 50] * 300 + [""]
+    scores = shipped.predict_proba(texts)
+    assert scores.shape == (304,) and np.all((scores >= 0) & (scores <= 1))
+    assert np.allclose(scores[1:3], scores[0]) and np.allclose(scores[3:303], scores[3])
+    assert shipped.predict_proba([]).shape == (0,)
+
+
+def test_explanation_by_occlusion_and_escaped_html(shipped):
+    text = "<script>alert(1)</script> a wonderful film"
+    explanation = explain(shipped, text)
+    assert [word.word for word in explanation.words] == [
+        "<script>alert(1)</script>", "a", "wonderful", "film"]
+    top = explanation.top(1)[0]
+    assert top.word == "wonderful" and top.contribution > 0
+    rendered = highlight_html(explanation)
+    assert "<script>" not in rendered and "&lt;script&gt;" in rendered
+
+
+def test_words_read_are_the_last_words_of_a_long_review(shipped):
+    total, words, kept = shipped.words_read("A fine film. " * 200)
+    length = load_metrics()["settings"]["sequence_length"]
+    assert (total, len(words), kept, words[-1]) == (600, length, "last", "film")
+
+
+# training and round trip -----------------------------------------------------------------------
+
+def test_tiny_training_run_and_save_load_round_trip(tiny_model, tmp_path):
+    model, report = tiny_model
+    assert report["n_train"] == 240 and report["n_validation"] == 60
+    assert len(report["history"]["loss"]) == 1 and 0 <= report["validation"]["accuracy"] <= 1
+    texts = ["a fine film", "dreadful", "x" * 100]
+    before = model.predict_proba(texts)
+    path = model.save(tmp_path)
+    again = load_model(tmp_path)
+    assert path.name == "sentiment.keras"
+    assert np.allclose(again.predict_proba(texts), before, atol=1e-6)
+
+
+def test_training_rejects_too_little_data():
+    with pytest.raises(ValueError, match="at least 20"):
+        train_session_model(["good", "bad"], [1, 0], TINY)
+    with pytest.raises(ValueError, match="lstm_units is 0"):
+        ModelSettings(lstm_units=0).validate()
+
+
+def test_load_model_explains_a_missing_folder(tmp_path):
+    with pytest.raises(ValueError, match="No sentiment model"):
+        load_model(tmp_path)
+
+
+# command line ----------------------------------------------------------------------------------
+
+def test_cli_score_prints_one_json_object_per_review():
+    completed = subprocess.run(
+        [sys.executable, "-m", "core.sentiment", "score"],
+        input="A wonderful, moving film.\nDreadful and dull.\n",
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr
+    records = [json.loads(line) for line in completed.stdout.splitlines()]
+    assert [record["label"] for record in records] == ["positive", "negative"]
+    assert records[0]["text"] == "A wonderful, moving film."
+    assert 0.5 < records[0]["p_positive"] <= 1
+
+
+def test_cli_evaluate_reads_csv_gz(tmp_path, capsys, tiny_model):
+    model, _ = tiny_model
+    model.save(tmp_path / "model")
+    frame = pd.DataFrame({"text": ["lovely film", "awful film"] * 5, "label": ["pos", "neg"] * 5})
+    path = tmp_path / "reviews.csv.gz"
+    frame.to_csv(path, index=False, compression="gzip")
+    assert cli(["evaluate", "--csv", str(path), "--model", str(tmp_path / "model")]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["n"] == 10 and {"accuracy", "roc_auc"} <= result.keys()
+
+
+def test_cli_bad_input_exits_2_with_one_line(tmp_path, capsys):
+    assert cli(["evaluate", "--csv", str(tmp_path / "missing.csv")]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "does not exist" in error
+    bad = tmp_path / "bad.csv"
+    bad.write_text("text,label\ngood,maybe\n")
+    assert cli(["evaluate", "--csv", str(bad)]) == 2
+    assert "not labels: 'maybe'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        cli(["frobnicate"])
+    assert exit_info.value.code == 2

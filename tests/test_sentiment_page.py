@@ -1,0 +1,73 @@
+"""AppTest of the sentiment page: scoring, examples, batch upload, bad CSV, model card."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT = 120
+
+
+@pytest.fixture
+def page():
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("pages/sentiment.py")
+    at.run()
+    assert not at.exception
+    return at
+
+
+def texts_of(elements) -> str:
+    return " ".join(str(element.value) for element in elements)
+
+
+def test_empty_input_shows_a_hint_and_the_tabs(page):
+    assert [tab.label for tab in page.tabs] == ["Score", "Batch", "Model card", "Train your own"]
+    assert "Type a review above" in texts_of(page.info)
+
+
+def test_typing_a_review_scores_it(page):
+    page.text_area(key="review").input("A wonderful, moving film with superb acting.").run()
+    assert not page.exception
+    assert any(header.value.startswith("Positive") for header in page.subheader)
+    assert "chance that the writer liked the film" in texts_of(page.markdown)
+
+
+def test_example_click_fills_and_scores(page):
+    page.button(key="example_Clearly negative").click().run()
+    assert not page.exception
+    assert page.text_area(key="review").value.startswith("A complete waste")
+    assert any(header.value.startswith("Negative") for header in page.subheader)
+
+
+def test_script_tags_in_a_review_are_shown_as_text(page):
+    page.text_area(key="review").input("<script>alert('x')</script> great film").run()
+    html = texts_of(page.markdown)
+    assert "&lt;script&gt;" in html and "<script>" not in html
+
+
+def test_many_reviews_one_per_line(page):
+    page.toggle(key="many").set_value(True)
+    page.text_area(key="review").input("Loved it, brilliant.\nHated it, awful.").run()
+    assert not page.exception
+    assert "1 of 2 reviews (50%) read as positive" in texts_of(page.markdown)
+
+
+def test_batch_upload_scores_the_chosen_column(page):
+    csv = b"id,review\n1,A superb film.\n2,Dreadful and boring.\n3,=cmd()\n"
+    page.file_uploader(key="batch_csv").set_value(("reviews.csv", csv, "text/csv")).run()
+    assert not page.exception
+    assert page.selectbox(key="batch_column").value == "review"
+    assert "of 3 reviews" in texts_of(page.markdown)
+    assert len(page.download_button) == 1
+
+
+def test_bad_csv_shows_an_error_not_a_traceback(page):
+    page.file_uploader(key="batch_csv").set_value(("empty.csv", b"review\n", "text/csv")).run()
+    assert not page.exception
+    assert "no rows" in texts_of(page.error)
+
+
+def test_model_card_shows_both_models_with_readings(page):
+    text = texts_of(page.markdown) + texts_of(page.caption)
+    assert "TF-IDF baseline" in text and "never saw while training" in text
+    assert len(page.metric) >= 4
