@@ -34,9 +34,11 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	$(BIN)/python -m tests.fuzz_loaders --count 10000
 
-# 4 browser sessions training at once plus one scoring reviews, against one server.
+# 4 browser sessions training at once plus one scoring reviews, against one server; then ten
+# trainings in one session (server memory growth) and interrupted trainings.
 soak: $(STAMP)
 	$(BIN)/python -m tests.soak --trainers 4
+	$(BIN)/python -m tests.long_session --trainings 10
 
 # Needs Debian's chromium (apt-get install -y chromium); rewrites docs/images/*.png.
 screenshots: $(STAMP)

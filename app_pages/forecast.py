@@ -117,7 +117,8 @@ def train(series, settings: dict) -> None:
     st.session_state["forecast_pending"] = {"model": model, "settings": settings, "series": series}
     with st.status("Training the LSTM…", expanded=True) as status:
         # A click reruns the page, which interrupts fit; fit keeps its best epoch on the way out.
-        st.button("Stop", key="stop_training", icon=":material/stop_circle:")
+        stop_slot = st.empty()
+        stop_slot.button("Stop", key="stop_training", icon=":material/stop_circle:")
         bar, curve = st.progress(0.0, text="Preparing windows"), st.empty()
         losses: dict[str, list[float]] = {"loss": [], "val_loss": []}
 
@@ -135,7 +136,12 @@ def train(series, settings: dict) -> None:
             status.update(label="Training could not start", state="error")
             st.error(str(error))
             st.stop()
-        status.update(label=f"Trained {model.epochs_run_} epochs", state="complete")
+        stop_slot.empty()
+        run = st.session_state.get("forecast_run_count", 0) + 1
+        status.update(
+            label=f"Run {run}: trained {model.epochs_run_} epochs in {model.train_seconds_:.1f} s",
+            state="complete",
+        )
     finish_pending()
 
 

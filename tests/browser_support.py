@@ -41,6 +41,15 @@ def free_port() -> int:
 @contextlib.contextmanager
 def running_app(log_path: Path | None = None, timeout: float = 60.0) -> Iterator[str]:
     """Serve app.py with ``streamlit run`` on a free port; yield its base URL; stop it after."""
+    with serving(log_path, timeout) as (url, _process):
+        yield url
+
+
+@contextlib.contextmanager
+def serving(
+    log_path: Path | None = None, timeout: float = 60.0
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Like :func:`running_app`, but also yield the server process (to measure its memory)."""
     port = free_port()
     command = [
         sys.executable,
@@ -62,7 +71,7 @@ def running_app(log_path: Path | None = None, timeout: float = 60.0) -> Iterator
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(url, process, timeout)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:
@@ -142,3 +151,19 @@ def wait_for_trace(page, name: str, timeout_ms: int = 60_000) -> list[dict]:
         if any(trace["name"] == name for trace in traces):
             return traces
     raise AssertionError(f"no chart with a trace named {name!r}")
+
+
+def wait_until_idle(page, timeout_ms: int = 120_000) -> None:
+    """Wait until the app has finished its current script run.
+
+    A click that lands while a run is still rendering its results can be dropped by Streamlit,
+    so flows that click again right after a result appears wait for this first. Streamlit marks
+    its root element with the script state for its own end-to-end tests.
+    """
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app && app.getAttribute('data-test-script-state') === 'notRunning';
+        }""",
+        timeout=timeout_ms,
+    )
