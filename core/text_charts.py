@@ -27,7 +27,7 @@ def probability_bar(probability: float, height: int = 110) -> go.Figure:
     figure.update_layout(
         height=height,
         margin=dict(l=10, r=10, t=10, b=30),
-        xaxis=dict(range=[0, 100], ticksuffix=" %", title=None),
+        xaxis=dict(range=[0, 100.5], dtick=25, ticksuffix=" %", title=None),
         showlegend=False,
     )
     return figure
@@ -46,7 +46,9 @@ def score_histogram(probabilities) -> go.Figure:
     figure.update_layout(
         height=300,
         margin=dict(l=10, r=10, t=30, b=40),
-        xaxis=dict(title="chance the review is positive", ticksuffix=" %", range=[0, 100]),
+        xaxis=dict(
+            title="chance the review is positive", ticksuffix=" %", range=[0, 100.5], dtick=25
+        ),
         yaxis=dict(title="reviews"),
         bargap=0.05,
     )

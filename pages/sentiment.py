@@ -73,6 +73,8 @@ def score_tab(model, model_name: str) -> None:
             name, key=f"example_{name}", on_click=st.session_state.update,
             kwargs={"review": example, "many": False}, width="stretch",
         )
+    st.caption("The last three are hard cases: word-counting models, and often LSTMs too, miss "
+               "negation and sarcasm. Try them and see which words get the blame.")
     many = st.toggle("Many reviews, one per line", key="many")
     text = st.text_area("Review", key="review", height=150,
                         placeholder="Type or paste a movie review…")
@@ -136,8 +138,8 @@ def batch_tab(model) -> None:
     st.write(share_reading(probabilities))
     st.dataframe(scored, hide_index=True, key="batch_table")
     st.plotly_chart(text_charts.score_histogram(probabilities), key="batch_histogram")
-    st.caption("Bars near 0 % or 100 % are reviews the model is sure about; bars near 50 % are "
-               "the ones it finds hard.")
+    st.caption("p_positive is the chance (0 to 1) that a review is positive. Bars near 0 % or "
+               "100 % are reviews the model is sure about; bars near 50 % the ones it finds hard.")
     download = reviews.safe_for_spreadsheets(scored).to_csv(index=False).encode()
     st.download_button("Download scores as CSV", download, file_name="review_scores.csv",
                        mime="text/csv", key="batch_download")
@@ -227,6 +229,7 @@ def train_tab() -> None:
             return
         st.session_state["session_model"], st.session_state["session_report"] = model, result
         st.session_state["use_session_model"] = True
+        st.rerun()  # so every tab scores with the new model at once
     result = st.session_state.get("session_report")
     if result is None:
         st.info("Pick the data and settings, then press Train. A few hundred reviews and 2 "

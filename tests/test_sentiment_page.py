@@ -71,3 +71,26 @@ def test_model_card_shows_both_models_with_readings(page):
     text = texts_of(page.markdown) + texts_of(page.caption)
     assert "TF-IDF baseline" in text and "never saw while training" in text
     assert len(page.metric) >= 4
+
+
+def test_train_your_own_on_a_small_bundled_sample(page):
+    page.slider(key="train_size").set_value(200)
+    page.slider(key="train_vocab").set_value(1_000)
+    page.slider(key="train_seq").set_value(30)
+    page.slider(key="train_units").set_value(4)
+    page.slider(key="train_epochs").set_value(1)
+    page.checkbox(key="train_ngrams").uncheck()
+    page.button(key="train_button").click().run()
+    assert not page.exception and not page.error
+    assert any(metric.label.startswith("Accuracy on your reviews") for metric in page.metric)
+    assert page.toggle(key="use_session_model").value is True
+    assert "your model trained in this session" in texts_of(page.caption)
+
+
+def test_bad_training_csv_shows_an_error(page):
+    page.radio(key="train_source").set_value("My labelled CSV (text + label)").run()
+    csv = b"text,label\ngood film,maybe\nbad film,0\n"
+    page.file_uploader(key="train_csv").set_value(("labels.csv", csv, "text/csv"))
+    page.button(key="train_button").click().run()
+    assert not page.exception
+    assert "not labels: 'maybe'" in texts_of(page.error)

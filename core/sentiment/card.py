@@ -58,7 +58,7 @@ LITERATURE = (
     Anchor(
         "The article's own settings (20 words, 5,000-word vocabulary)",
         0.76,
-        "Reading only the first 20 words misses most of a review: about 1 in 4 wrong.",
+        "Reading only 20 words of each review misses most of it: about 1 in 4 wrong.",
     ),
     Anchor(
         "Keras bidirectional LSTM example",
@@ -122,8 +122,8 @@ def comparison_reading(model_accuracy: float, baseline_accuracy: float, n: int) 
     fewer = round((model_accuracy - baseline_accuracy) * n)
     if fewer > 0:
         return (
-            f"On the same {n:,} held-out reviews, the LSTM model gets {fewer:,} more right than "
-            "the word-counting baseline."
+            f"On the same {n:,} held-out reviews, the shipped model gets {fewer:,} more right "
+            "than the TF-IDF word-counting baseline."
         )
     return (
         f"On the same {n:,} held-out reviews, the word-counting baseline gets {-fewer:,} more "

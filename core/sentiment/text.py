@@ -171,8 +171,8 @@ def highlight_html(explanation: Explanation) -> str:
 def comparison_reading(first: float, second: float) -> str:
     """How much more positive (or negative) version B reads than version A."""
     difference = second - first
-    if abs(difference) < 0.005:
-        return "Both versions get the same score."
+    if abs(difference) < 0.01:
+        return "Both versions get about the same score (less than 1 point apart)."
     direction = "more positive" if difference > 0 else "more negative"
     return f"Version B reads {abs(difference) * 100:.0f} points {direction} than version A."
 
