@@ -11,8 +11,20 @@ import streamlit as st
 from core import backtest, charts, forecast, prices
 from core import forecast_report as report
 from core.paths import SAMPLES
+from ui import explain as ui_explain
 
 SAMPLE_NAMES = {path.stem: label for label, path in SAMPLES.items()}
+FORECAST_TERMS = [
+    "LSTM",
+    "lookback",
+    "epoch",
+    "validation",
+    "test part",
+    "persistence baseline",
+    "RMSE",
+    "MAPE",
+    "skill ratio",
+]
 SETTINGS = ("lookback", "epochs", "units", "layers", "horizon", "test_share", "seed")
 HELP = {
     "lookback": "How many past days the LSTM reads before each prediction (its number of steps).",
@@ -209,6 +221,7 @@ def render_result(result: dict, settings: dict) -> None:
     with right:
         show(charts.band_coverage(check.steps, check.level), "band_coverage_chart")
         st.caption(f"On target when the line sits on the dashed {check.level:.0%} line.")
+    ui_explain.forecast_story(model)
     if not st.session_state.get("presentation"):
         render_details(result)
 
@@ -314,6 +327,7 @@ st.caption(
     "A many-to-many LSTM reads a window of daily returns and predicts the next day at every step. "
     "Every score is measured on the newest days, which the model never saw."
 )
+ui_explain.glossary(FORECAST_TERMS, key="forecast_glossary")
 setup = url_setup()
 presenting = st.toggle("Presentation mode", key="presentation", help="Hide the controls.")
 if presenting:

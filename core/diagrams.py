@@ -64,9 +64,11 @@ def unrolled(
             figure.add_annotation(
                 x=x,
                 y=1.0,
-                text=f"… {hidden:,} more steps …",
+                text=f"… {hidden:,} more<br>steps …",
                 showarrow=False,
-                font={"color": MUTED, "size": 13},
+                font={"color": MUTED, "size": 12},
+                bgcolor="rgba(255,255,255,0.92)",
+                borderpad=3,
             )
             continue
         figure.add_shape(
@@ -141,6 +143,8 @@ def unrolled(
         hovers.append(memory_hover)
         colours.append(CELL)
     for position in range(len(drawn) - 1):
+        if drawn[position] is None or drawn[position + 1] is None:
+            continue  # the gap label stands for the memory passed along the hidden steps
         figure.add_annotation(
             x=position + 0.62,
             y=1.0,

@@ -196,3 +196,24 @@ def truncation_note(total_words: int, words_read: int, kept: str = "first") -> s
             f"{words_read:,} and skipped the rest."
         )
     return f"Your review had {total_words:,} words; the model read all of them, one per step."
+
+
+def forecast_story(steps: pd.DataFrame) -> str:
+    """What the many-to-many model just did with the latest window, in two sentences."""
+    first, last = steps.iloc[0], steps.iloc[-1]
+    return (
+        f"The LSTM read the last {len(steps)} trading days, {first.date:%d %b %Y} to "
+        f"{last.date:%d %b %Y}, one day per step, and at every step predicted the next day's "
+        f"price: that is what makes it many-to-many. The last step's prediction, "
+        f"{_price(last.predicted_next)} for {last.predicts_date:%a %d %b %Y}, is the next-day "
+        "forecast."
+    )
+
+
+def parameters_reading(rows: list[LayerRow]) -> str:
+    """One sentence on the model's size."""
+    total = sum(row.parameters for row in rows)
+    return (
+        f"In all the model learned {total:,} numbers from the training data; the table says "
+        "where they sit and what each layer does."
+    )

@@ -1,5 +1,6 @@
 """AppTest of the forecast page: sample, upload, training, errors."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +53,19 @@ def test_training_one_epoch_shows_chart_metrics_and_downloads():
     charts = [element for element in at.get("plotly_chart")]
     assert len(charts) >= 2
     assert "forecast_result" in at.session_state
+
+    # what just happened: the unrolled diagram has one step per lookback day, and the layers
+    # are described with the model's real sizes
+    assert any(header.value == "What just happened" for header in at.subheader)
+    diagrams = [
+        spec["layout"]["meta"]
+        for spec in (json.loads(chart.proto.spec) for chart in charts)
+        if "steps" in spec.get("layout", {}).get("meta", {})
+    ]
+    assert [meta["steps"] for meta in diagrams] == [10]
+    layers = next(frame.value for frame in at.dataframe if "What it does" in frame.value.columns)
+    model = at.session_state["forecast_result"]["model"]
+    assert layers["Learned numbers"].sum() == model.model_.count_params()
 
     # a display option never retrains: the stored model object is the same after the rerun
     model = at.session_state["forecast_result"]["model"]

@@ -1,0 +1,1 @@
+"""Streamlit building blocks shared by the pages (rendering only; logic lives in core)."""

@@ -1,0 +1,35 @@
+"""Glossary popovers and "what just happened" sections, shared by both tools."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import explain
+
+CHART_CONFIG = {"displayModeBar": False}
+
+
+def glossary(terms: list[str], key: str) -> None:
+    """A small popover with one sentence per term, placed where the terms appear."""
+    with st.popover("Glossary", icon=":material/menu_book:", key=key):
+        st.markdown(explain.glossary_markdown(terms))
+
+
+def model_in_plain_words(model, key: str) -> None:
+    """The Keras model layer by layer, with its real sizes and one reading per layer."""
+    rows = explain.describe_model(model)
+    with st.expander("The model in plain words", expanded=False):
+        st.dataframe(explain.layers_table(rows), hide_index=True, width="stretch", key=key)
+        st.caption(explain.parameters_reading(rows))
+
+
+def forecast_story(forecaster) -> None:
+    """The latest window as an unrolled many-to-many diagram with the model's real outputs."""
+    st.subheader("What just happened")
+    steps = forecaster.latest_window_steps()
+    st.markdown(explain.forecast_story(steps))
+    st.plotly_chart(
+        explain.forecast_window_diagram(steps), key="forecast_story_chart", config=CHART_CONFIG
+    )
+    st.caption("Hover over a step to see its date, its price and the prediction made there.")
+    model_in_plain_words(forecaster.model_, key="forecast_layers")
