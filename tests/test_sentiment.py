@@ -239,6 +239,8 @@ def test_cli_bad_input_exits_2_with_one_line(tmp_path, capsys):
     bad.write_text("text,label\ngood,maybe\n")
     assert cli(["evaluate", "--csv", str(bad)]) == 2
     assert "not labels: 'maybe'" in capsys.readouterr().err
+    assert cli(["score", "--model", str(tmp_path), "a good film"]) == 2
+    assert "No sentiment model" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_info:
         cli(["frobnicate"])
     assert exit_info.value.code == 2

@@ -27,6 +27,8 @@ from core.sentiment.text import (
     split_reviews,
 )
 
+MODEL_FILE = "sentiment.keras"
+
 __all__ = [
     "MAX_CHARACTERS",
     "Explanation",
@@ -57,9 +59,17 @@ def load_model(path: str | Path | None = None):
     ValueError
         When there is no model at the path.
     """
+    path = Path(SENTIMENT_MODEL_DIR if path is None else path)
+    file = path / MODEL_FILE if path.is_dir() else path
+    if not file.is_file():
+        raise ValueError(
+            f"No sentiment model at {file}. Train one with "
+            "`python -m core.sentiment train --out DIR` or pass the folder that holds "
+            f"{MODEL_FILE}."
+        )
     from core.sentiment.scoring import SentimentModel
 
-    return SentimentModel.load(SENTIMENT_MODEL_DIR if path is None else path)
+    return SentimentModel.load(file)
 
 
 def load_metrics(path: str | Path | None = None) -> dict:
@@ -95,8 +105,9 @@ def train_session_model(
     """
     import numpy as np
 
+    from core.sentiment.metrics import classification_metrics
     from core.sentiment.scoring import SentimentModel
-    from core.sentiment.train import classification_metrics, train_model
+    from core.sentiment.train import train_model
 
     settings.validate()
     labels = np.asarray(labels, dtype=int)

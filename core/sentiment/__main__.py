@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
+
+# TensorFlow's C++ start-up chatter would bury the one-line messages this tool prints
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from core.paths import SENTIMENT_MODEL_DIR
 
@@ -31,7 +35,7 @@ def _score(args) -> int:
 def _evaluate(args) -> int:
     from core.sentiment import load_model
     from core.sentiment.data import labelled_reviews, read_review_csv
-    from core.sentiment.train import classification_metrics
+    from core.sentiment.metrics import classification_metrics
 
     path = Path(args.csv)
     if not path.is_file():

@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 
 from core.sentiment.data import split_corpus
+from core.sentiment.metrics import classification_metrics
 from core.sentiment.scoring import SentimentModel
 from core.sentiment.settings import ModelSettings
-from core.sentiment.train import classification_metrics, tfidf_baseline, train_model
+from core.sentiment.train import tfidf_baseline, train_model
 
 METRICS_FILE = "metrics.json"
 

@@ -14,9 +14,9 @@ import tensorflow as tf
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, confusion_matrix, roc_auc_score
 
 from core.progress import keras_progress_callback
+from core.sentiment.metrics import classification_metrics  # noqa: F401 - part of this API
 from core.sentiment.model import KeepTokens, NgramLogit, standardize_review
 from core.sentiment.settings import ModelSettings
 
@@ -322,19 +322,6 @@ def train_model(
         seconds=time.perf_counter() - started,
         notes=notes,
     )
-
-
-def classification_metrics(labels: np.ndarray, probabilities: np.ndarray) -> dict:
-    """Accuracy, ROC AUC and confusion matrix (rows: true negative/positive) at threshold 0.5."""
-    labels = np.asarray(labels).astype(int)
-    predicted = (np.asarray(probabilities) >= 0.5).astype(int)
-    both_classes = len(np.unique(labels)) == 2
-    return {
-        "n": int(len(labels)),
-        "accuracy": float(accuracy_score(labels, predicted)),
-        "roc_auc": float(roc_auc_score(labels, probabilities)) if both_classes else None,
-        "confusion_matrix": confusion_matrix(labels, predicted, labels=[0, 1]).tolist(),
-    }
 
 
 def tfidf_baseline(
