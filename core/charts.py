@@ -7,7 +7,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 # Colours chosen to stay distinct on a washed-out projector and for red-green colour blindness.
-ACTUAL = "#1a1f2b"
+# Mid-tone slate: readable on the light (5.4:1) and the dark theme (3.4:1) background.
+ACTUAL = "#5c6b82"
 LSTM = "#1f5fbf"
 PERSISTENCE = "#d95f02"
 FORECAST = "#7b3294"
@@ -22,7 +23,6 @@ PRESENTATION_SCALE = 1.45
 def _layout(figure: go.Figure, title: str, y_title: str, height: int = 460) -> go.Figure:
     figure.update_layout(
         title={"text": title, "x": 0.0, "xanchor": "left", "y": 0.98, "yanchor": "top"},
-        template="plotly_white",
         height=height,
         font={"size": FONT_SIZE},
         margin={"l": 60, "r": 20, "t": 90, "b": 40},
@@ -163,7 +163,7 @@ def predictions(
         showarrow=False,
         xanchor="left",
         yanchor="bottom",
-        font={"size": 13, "color": "#555555"},
+        font={"size": 13, "color": "#7a8699"},
     )
     end = future.index[-1] if future is not None and len(future) else history.index[-1]
     start = max(history.index[0], end - pd.Timedelta(days=window_days))

@@ -17,7 +17,8 @@ CELL_TEXT = "#ffffff"
 INPUT = "#e8eef8"
 OUTPUT = "#d95f02"
 MUTED = "#6b7280"
-INK = "#1a1f2b"
+INK = "#1a1f2b"  # text inside the light input boxes
+ARROW = "#5c6b82"  # memory arrows: visible on light and dark themes
 MAX_DRAWN = 12  # more steps than this are drawn as the first and last few with a gap between
 
 
@@ -67,8 +68,6 @@ def unrolled(
                 text=f"… {hidden:,} more<br>steps …",
                 showarrow=False,
                 font={"color": MUTED, "size": 12},
-                bgcolor="rgba(255,255,255,0.92)",
-                borderpad=3,
             )
             continue
         figure.add_shape(
@@ -157,7 +156,7 @@ def unrolled(
             text="",
             showarrow=True,
             arrowhead=2,
-            arrowcolor=INK,
+            arrowcolor=ARROW,
         )
     figure.add_trace(
         go.Scatter(
