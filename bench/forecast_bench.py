@@ -38,7 +38,7 @@ class Settings:
 
     article_epochs: int = ARTICLE_EPOCHS
     ours_epochs: int = forecast.DEFAULT_EPOCHS
-    paired_repeats: int = 7  # interleaved single epochs of each model for the speed ratio
+    paired_repeats: int = 15  # interleaved single epochs of each model for the speed ratio
 
 
 FULL = Settings()
