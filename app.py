@@ -12,7 +12,7 @@ st.set_page_config(page_title="LSTM Lab", page_icon="🧪", layout="wide")
 navigation = st.navigation(
     [
         st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
-        st.Page("pages/sentiment.py", title="Review sentiment", icon=":material/reviews:"),
+        st.Page("app_pages/sentiment.py", title="Review sentiment", icon=":material/reviews:"),
         st.Page("app_pages/forecast.py", title="Stock forecast", icon=":material/show_chart:"),
     ]
 )

@@ -23,7 +23,7 @@ with left, st.container(border=True):
         "Type one review or many and get a positive/negative score at once, from an LSTM trained "
         "on real IMDB movie reviews. See which words pushed the score up or down."
     )
-    st.page_link("pages/sentiment.py", label="Open review sentiment", icon=":material/reviews:")
+    st.page_link("app_pages/sentiment.py", label="Open review sentiment", icon=":material/reviews:")
 with right, st.container(border=True):
     st.subheader("Stock forecast")
     st.markdown("**Many-to-many:** a window of days goes in; a prediction comes out at every step.")

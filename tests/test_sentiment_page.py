@@ -10,7 +10,7 @@ TIMEOUT = 120
 def page():
     at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
     at.run()
-    at.switch_page("pages/sentiment.py")
+    at.switch_page("app_pages/sentiment.py")
     at.run()
     assert not at.exception
     return at
