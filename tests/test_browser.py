@@ -7,6 +7,7 @@ session). Screenshots of each state go to the git-ignored ``screenshots/`` folde
 from __future__ import annotations
 
 import os
+import re
 
 import pandas as pd
 import pytest
@@ -116,3 +117,75 @@ def test_malformed_upload_shows_readable_error(page, tmp_path):
     error.wait_for(timeout=30_000)
     assert "Need a column of dates" in error.inner_text()
     shot(page, "forecast_bad_upload")
+
+
+def open_sentiment(page):
+    page.get_by_role("link", name="Review sentiment").first.click()
+    box = page.get_by_role("textbox", name="Review", exact=True)
+    box.wait_for()
+    return box
+
+
+def test_typed_review_gets_label_probability_and_highlighted_words(page):
+    box = open_sentiment(page)
+    box.fill("A wonderful, moving film with superb acting. I loved every minute of it.")
+    page.get_by_role("button", name="Score", exact=True).click()
+    heading = page.get_by_role("heading", name="Positive ·")
+    heading.first.wait_for(timeout=60_000)
+    assert "%" in heading.first.inner_text()
+    assert page.get_by_text("Which words moved the score").first.is_visible()
+    support.wait_until_idle(page)
+    shot(page, "sentiment")
+
+
+def test_example_click_scores_the_example(page):
+    open_sentiment(page)
+    page.get_by_role("button", name="Clearly negative").click()
+    page.get_by_text("Which words moved the score").first.wait_for(timeout=60_000)
+    support.wait_until_idle(page)
+    assert page.get_by_role("textbox", name="Review", exact=True).input_value().strip()
+    # the first verdict on the page is the review's own (the compare view comes after it)
+    verdict = page.get_by_role("heading", name=re.compile(r"^(Positive|Negative) ·")).first
+    assert verdict.inner_text().startswith("Negative")
+
+
+def test_hostile_review_is_shown_as_text_and_never_runs(page):
+    box = open_sentiment(page)
+    hostile = "<script>alert(1)</script> <img src=x onerror=alert(2)> a dull, boring film"
+    box.fill(hostile)
+    page.get_by_role("button", name="Score", exact=True).click()
+    page.get_by_text("Which words moved the score").first.wait_for(timeout=60_000)
+    support.wait_until_idle(page)
+    # the markup is visible as text in the highlighted words, and no dialog fired (the page
+    # fixture fails the test on any dialog or console error)
+    assert page.get_by_text("<script>alert(1)</script>").count() >= 1
+    assert page.locator("img[src=x]").count() == 0
+
+
+def test_batch_upload_gives_table_and_a_download_that_parses(page, tmp_path):
+    open_sentiment(page)
+    page.get_by_role("tab", name="Batch").click()
+    reviews = pd.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "review": [
+                "Brilliant, moving and beautifully acted.",
+                "Dull, predictable and far too long.",
+                '=HYPERLINK("http://example.invalid") a fine film',
+            ],
+        }
+    )
+    path = tmp_path / "reviews.csv"
+    reviews.to_csv(path, index=False)
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_role("button", name="Download scores as CSV").wait_for(timeout=60_000)
+    support.wait_until_idle(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download scores as CSV").click()
+    scored = pd.read_csv(download_info.value.path())
+    assert len(scored) == 3
+    assert {"review", "p_positive", "label"} <= set(scored.columns)
+    assert scored["p_positive"].between(0, 1).all()
+    assert scored.loc[0, "label"] == "positive" and scored.loc[1, "label"] == "negative"
+    assert not str(scored.loc[2, "review"]).startswith("=")  # formula injection neutralised
+    shot(page, "sentiment_batch")
