@@ -26,14 +26,15 @@ def home(page, url: str, out: Path) -> None:
 def sentiment(page, url: str, out: Path) -> None:
     page.goto(url)
     page.get_by_role("link", name="Review sentiment").first.click()
-    box = page.get_by_role("textbox").first
+    box = page.get_by_role("textbox", name="Review", exact=True)
     box.wait_for()
     box.fill(EXAMPLE_REVIEW)
-    box.press("Control+Enter")
-    page.get_by_text("positive", exact=False).first.wait_for(timeout=60_000)
-    page.wait_for_timeout(2000)
-    page.get_by_text("Which words").first.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
+    page.get_by_role("button", name="Score", exact=True).click()
+    page.get_by_text("Which words moved the score").first.wait_for(timeout=60_000)
+    support.wait_until_idle(page)
+    page.get_by_role("button", name="Score", exact=True).scroll_into_view_if_needed()
+    page.mouse.wheel(0, 250)
+    page.wait_for_timeout(800)
     page.screenshot(path=str(out / "sentiment.png"))
 
 
@@ -43,7 +44,9 @@ def forecast(page, url: str, out: Path) -> None:
     page.get_by_role("button", name="Train the LSTM").click()
     page.get_by_text("Skill ratio").first.wait_for(timeout=240_000)
     support.wait_for_trace(page, "LSTM prediction")
-    page.locator(".js-plotly-plot").nth(1).scroll_into_view_if_needed()
+    support.wait_until_idle(page)
+    page.get_by_text("Predicted against actual prices").first.scroll_into_view_if_needed()
+    page.mouse.wheel(0, 120)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(out / "forecast.png"))
 
