@@ -7,6 +7,7 @@ Anything other than a clean result or a ``ValueError`` is a bug and is printed w
 from __future__ import annotations
 
 import argparse
+import gzip
 import random
 import sys
 import time
@@ -112,9 +113,83 @@ def check_prices(data: bytes) -> str:
     return "ok"
 
 
+REVIEW_BITS = [
+    "great film",
+    "awful",
+    "not bad at all",
+    '"quoted, with comma"',
+    "<b>bold</b>",
+    "=SUM(A1:A3)",
+    "+1",
+    "-2",
+    "@cmd",
+    "",
+    "ünïcödé ✓",
+    '"',
+    "line\nbreak",
+    "9" * 5000,
+]
+LABELS = ["0", "1", "pos", "neg", "positive", "Negative", "2", "", "maybe", "1.0"]
+
+
+def review_csv(rng: random.Random) -> bytes:
+    """A CSV of reviews with labels, damaged in random ways."""
+    separator = rng.choice([",", ";", "\t", "|"])
+    header = rng.choice(
+        [
+            ["text", "label"],
+            ["review", "sentiment"],
+            ["id", "body", "y"],
+            ["x"],
+            ["text", "text"],
+            [],
+        ]
+    )
+    lines = [separator.join(header)] if header else []
+    for _ in range(rng.choice([0, 1, 2, 5, 40])):
+        cells = [rng.choice(REVIEW_BITS) for _ in range(max(len(header) - 1, 1))]
+        lines.append(separator.join([*cells, rng.choice(LABELS)]))
+    if rng.random() < 0.1 and len(lines) > 1:
+        lines[-1] = lines[-1][: rng.randrange(0, len(lines[-1]) + 1)]
+    data = "\n".join(lines).encode(rng.choice(ENCODINGS), errors="replace")
+    if rng.random() < 0.15:
+        data = gzip.compress(data)
+    if rng.random() < 0.1:
+        data = data[: rng.randrange(0, len(data) + 1)]
+    return data
+
+
+def check_reviews(data: bytes) -> str:
+    """Batch and labelled review loaders: a table of strings and 0/1 labels, or ValueError."""
+    from core.sentiment import data as reviews
+
+    try:
+        frame = reviews.read_review_csv(data, "fuzz.csv")
+        texts = reviews.texts_from(frame, reviews.guess_text_column(frame))
+        assert texts and all(isinstance(text, str) for text in texts), "texts are not strings"
+        safe = reviews.safe_for_spreadsheets(frame)
+        for column in safe.columns:
+            cells = safe[column].astype(str)
+            assert not cells.str.startswith(("=", "+", "-", "@")).any(), "formula not neutralised"
+    except ValueError as error:
+        if not str(error).strip():
+            raise AssertionError("ValueError with an empty message") from error
+        return "rejected"
+    try:
+        texts, labels = reviews.labelled_reviews(frame)
+    except ValueError as error:
+        if not str(error).strip():
+            raise AssertionError("ValueError with an empty message") from error
+        return "ok for scoring, rejected for training"
+    assert set(np.unique(labels)) == {0, 1} and len(texts) == len(labels), "labels are not 0/1"
+    return "ok"
+
+
 GENERATORS: list[tuple[str, Callable[[random.Random], bytes], Callable[[bytes], str]]] = [
     ("price csv", price_csv, check_prices),
     ("random bytes", random_bytes, check_prices),
+    ("review csv", review_csv, check_reviews),
+    ("random bytes as reviews", random_bytes, check_reviews),
 ]
 
 

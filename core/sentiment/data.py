@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
+import gzip
 import hashlib
 import io
+import zlib
 from dataclasses import dataclass
 from importlib import resources
 
@@ -15,8 +18,14 @@ SPLIT_SEED = 20240603
 N_VALIDATION = 2_500
 N_HELD_OUT = 2_500
 LABEL_WORDS = {
-    "0": 0, "1": 1, "neg": 0, "pos": 1, "negative": 0, "positive": 1,
-    "0.0": 0, "1.0": 1,
+    "0": 0,
+    "1": 1,
+    "neg": 0,
+    "pos": 1,
+    "negative": 0,
+    "positive": 1,
+    "0.0": 0,
+    "1.0": 1,
 }
 
 
@@ -114,22 +123,16 @@ def read_review_csv(data: bytes, name: str = "upload.csv") -> pd.DataFrame:
     ValueError
         When the bytes are empty, not a table, or have no rows; the message says how to fix it.
     """
-    if not data:
-        raise ValueError(f"{name} is empty. Upload a CSV with a header row and one review per row.")
-    compression = "gzip" if data[:2] == b"\x1f\x8b" else None
+    text = _decoded_text(data, name)
     try:
         frame = pd.read_csv(
-            io.BytesIO(data),
-            compression=compression,
+            io.StringIO(text),
             sep=None,
             engine="python",
             dtype=str,
             keep_default_na=False,
-            encoding="utf-8-sig",
-            encoding_errors="replace",
         )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError,
-            EOFError, csv.Error) as error:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise ValueError(
             f"{name} could not be read as a CSV ({first_line}). Save it as comma-separated "
@@ -144,6 +147,42 @@ def read_review_csv(data: bytes, name: str = "upload.csv") -> pd.DataFrame:
             "Split it into smaller files."
         )
     return frame
+
+
+def _decoded_text(data: bytes, name: str) -> str:
+    """Unzip gzip, then decode by byte-order mark, else UTF-8, else Windows-1252."""
+    if not data:
+        raise ValueError(f"{name} is empty. Upload a CSV with a header row and one review per row.")
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error):
+            raise ValueError(
+                f"{name} looks gzip-compressed but is damaged. Compress it again or upload the "
+                "plain .csv."
+            ) from None
+    for mark, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(mark):
+            text = data.decode(encoding, errors="replace")
+            break
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    if "\x00" in text:
+        raise ValueError(
+            f"{name} is not a text file (it contains binary data). Upload the reviews as a CSV "
+            "saved as text, e.g. from a spreadsheet with File → Save as → CSV."
+        )
+    if not text.strip():
+        raise ValueError(f"{name} is empty. Upload a CSV with a header row and one review per row.")
+    return text
 
 
 def guess_column(frame: pd.DataFrame, hints: tuple[str, ...]) -> str | None:
@@ -170,7 +209,7 @@ def texts_from(frame: pd.DataFrame, column: str) -> list[str]:
         raise ValueError(
             f"There is no column {column!r}; the file has {', '.join(map(repr, frame.columns))}."
         )
-    texts = frame[column].astype(str).str.strip()
+    texts = frame[column].fillna("").astype(str).str.strip()
     if not (texts != "").any():
         raise ValueError(f"Column {column!r} is empty. Pick the column that holds the reviews.")
     return texts.tolist()
@@ -221,8 +260,11 @@ def safe_for_spreadsheets(frame: pd.DataFrame) -> pd.DataFrame:
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(
-                lambda cell: "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS)
-                else cell
+                lambda cell: (
+                    "'" + cell
+                    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS)
+                    else cell
+                )
             )
     return safe
 
@@ -231,6 +273,7 @@ def bundled_subset(size: int, seed: int = SPLIT_SEED) -> tuple[list[str], np.nda
     """A balanced random sample of the IMDB training part (never the held-out reviews)."""
     split = split_corpus(with_rotten_tomatoes=False)
     rng = np.random.default_rng(seed)
-    picked = rng.choice(len(split.train_texts), size=min(size, len(split.train_texts)),
-                        replace=False)
+    picked = rng.choice(
+        len(split.train_texts), size=min(size, len(split.train_texts)), replace=False
+    )
     return [split.train_texts[i] for i in picked], split.train_labels[picked]
