@@ -51,6 +51,9 @@ DEFAULT_LEVEL = 0.8  # share of outcomes the uncertainty band should hold
 VALIDATION_SHARE = 0.15  # of the part before the test part
 BATCH_SIZE = 64
 LEARNING_RATE = 1e-3
+# Batches run per call into TensorFlow: fewer round trips through Python, so a training holds
+# the interpreter lock less and the server stays responsive while it runs.
+STEPS_PER_CALL = 16
 PATIENCE = 4
 DROPOUT = 0.1
 MIN_TEST_DAYS = 20
@@ -431,7 +434,11 @@ class Forecaster:
 
     def _compiled_trainer(self, keras):
         trainer = self._build_model(keras)
-        trainer.compile(optimizer=keras.optimizers.Adam(learning_rate=LEARNING_RATE), loss="mse")
+        trainer.compile(
+            optimizer=keras.optimizers.Adam(learning_rate=LEARNING_RATE),
+            loss="mse",
+            steps_per_execution=STEPS_PER_CALL,
+        )
         return trainer
 
     def _last_step_returns(self, windows: np.ndarray) -> np.ndarray:

@@ -32,6 +32,21 @@ def chromium_available() -> bool:
     return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
 
 
+def require_chromium() -> None:
+    """Skip a browser test module where Chromium is missing, except in CI, where it must run."""
+    if chromium_available():
+        return
+    if os.environ.get("CI"):
+        raise RuntimeError(
+            "CI must run the browser tests: install Debian's chromium (.ci/run does)"
+        )
+    import pytest
+
+    pytest.skip(
+        "Debian chromium is not installed (apt-get install -y chromium)", allow_module_level=True
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

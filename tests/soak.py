@@ -84,6 +84,13 @@ def forecast_session(url: str, path: Path, rows: int, outcome: Outcome) -> None:
                 )
             if page.get_by_text(f"{rows:,} rows").count() == 0:
                 raise AssertionError("the ingestion report no longer shows this user's file")
+            expected_test_days = round((rows - 1) * 0.2)  # the default test share
+            if len(actual) != expected_test_days:
+                page.screenshot(path=f"/tmp/soak_{path.stem}.png", full_page=True)
+                raise AssertionError(
+                    f"{len(actual)} test days on the chart; the default settings give "
+                    f"{expected_test_days} for this file"
+                )
             context.close()
         outcome.ok = not outcome.console_errors
         outcome.detail = f"{rows} rows, {len(actual)} test days"
@@ -99,11 +106,13 @@ def sentiment_session(url: str, outcome: Outcome, reviews: int = 5) -> None:
         with support.chromium() as browser:
             context, page = _open(browser, url, outcome)
             page.get_by_role("link", name="Review sentiment").first.click()
-            box = page.get_by_role("textbox").first
+            box = page.get_by_role("textbox", name="Review", exact=True)
+            box.wait_for(timeout=180_000)  # the first visit loads the shipped model
             for index in range(reviews):
                 box.fill(f"Review {index}: a wonderful, moving film with a brilliant cast.")
-                box.press("Control+Enter")
-                page.get_by_text("positive", exact=False).first.wait_for(timeout=60_000)
+                page.get_by_role("button", name="Score", exact=True).click()
+                page.get_by_text("Which words moved the score").first.wait_for(timeout=120_000)
+                support.wait_until_idle(page)
             context.close()
         outcome.ok = not outcome.console_errors
         outcome.detail = f"scored {reviews} reviews"

@@ -20,8 +20,7 @@ def fixture(name: str) -> bytes:
 
 def assert_series(data: PriceData, dates: list[str], values: list[float]) -> None:
     expected = pd.Series(values, index=pd.DatetimeIndex(dates, name="date"), name=data.column)
-    pd.testing.assert_series_equal(data.series, expected, check_index_type=False,
-                                   check_freq=False)
+    pd.testing.assert_series_equal(data.series, expected, check_index_type=False, check_freq=False)
     assert_valid(data)
 
 
@@ -39,10 +38,14 @@ def assert_valid(data: PriceData) -> None:
 
 # --- formats -----------------------------------------------------------------------------------
 
+
 def test_yahoo_iso_dates_with_null_row():
     data = load_prices(fixture("yahoo_iso.csv"))
-    assert_series(data, ["2024-01-02", "2024-01-03", "2024-01-05", "2024-01-08"],
-                  [184.73, 183.35, 180.29, 184.65])
+    assert_series(
+        data,
+        ["2024-01-02", "2024-01-03", "2024-01-05", "2024-01-08"],
+        [184.73, 183.35, 180.29, 184.65],
+    )
     assert data.column == "Adj Close"
     assert data.numeric_columns == ["Open", "High", "Low", "Close", "Adj Close", "Volume"]
     assert data.report == "4 rows, 2024-01-02 → 2024-01-08, column Adj Close; dropped 1 empty row"
@@ -51,8 +54,11 @@ def test_yahoo_iso_dates_with_null_row():
 
 def test_yahoo_month_first_dates_across_a_year_end():
     data = load_prices(fixture("yahoo_mdy.csv"))
-    assert_series(data, ["2018-12-27", "2018-12-28", "2018-12-31", "2019-01-02", "2019-01-04"],
-                  [2488.83, 2485.74, 2506.85, 2510.03, 2531.94])
+    assert_series(
+        data,
+        ["2018-12-27", "2018-12-28", "2018-12-31", "2019-01-02", "2019-01-04"],
+        [2488.83, 2485.74, 2506.85, 2510.03, 2531.94],
+    )
     assert data.notes == ()
 
 
@@ -83,8 +89,11 @@ def test_bundled_msft_sample():
 
 def test_nasdaq_dollar_prices_newest_first():
     data = load_prices(fixture("nasdaq.csv"))
-    assert_series(data, ["2024-11-19", "2024-11-20", "2024-11-21", "2024-11-22"],
-                  [228.28, 229.00, 228.52, 229.87])
+    assert_series(
+        data,
+        ["2024-11-19", "2024-11-20", "2024-11-21", "2024-11-22"],
+        [228.28, 229.00, 228.52, 229.87],
+    )
     assert data.column == "Close/Last"
     assert data.table.loc["2024-11-21", "Low"] == 225.7103
     assert data.report.endswith("; sorted oldest first")
@@ -133,10 +142,13 @@ def test_german_cp1252_semicolons_and_decimal_commas():
     assert data.column == "Schlusskurs"
     assert data.numeric_columns == ["Eröffnung", "Hoch", "Tief", "Schlusskurs", "Volumen"]
     assert data.table["Volumen"].tolist() == [1_234_567.0, 987_654.0, 1_001_002.0]
-    assert data.report == ("3 rows, 2024-01-02 → 2024-01-05, column Schlusskurs; "
-                           "dropped 2 empty rows")
-    assert data.notes == ("The file is not UTF-8; read it as Windows-1252 (Western European) "
-                          "text.", *GERMAN_NOTES)
+    assert data.report == (
+        "3 rows, 2024-01-02 → 2024-01-05, column Schlusskurs; dropped 2 empty rows"
+    )
+    assert data.notes == (
+        "The file is not UTF-8; read it as Windows-1252 (Western European) text.",
+        *GERMAN_NOTES,
+    )
 
 
 def test_utf16_with_byte_order_mark():
@@ -147,15 +159,17 @@ def test_utf16_with_byte_order_mark():
 
 def test_day_first_proven_by_a_day_above_twelve():
     data = load_prices(fixture("day_first.csv"))
-    assert_series(data, ["2008-09-04", "2008-09-05", "2008-09-08", "2008-09-25"],
-                  [21.10, 21.35, 20.95, 22.40])
+    assert_series(
+        data, ["2008-09-04", "2008-09-05", "2008-09-08", "2008-09-25"], [21.10, 21.35, 20.95, 22.40]
+    )
     assert data.notes == ()
 
 
 def test_two_digit_years_day_first_by_daily_sequence():
     data = load_prices(fixture("two_digit_year.csv"))
-    assert_series(data, ["2019-01-22", "2019-01-23", "2019-01-24", "2019-01-25"],
-                  [10.50, 10.70, 10.60, 10.90])
+    assert_series(
+        data, ["2019-01-22", "2019-01-23", "2019-01-24", "2019-01-25"], [10.50, 10.70, 10.60, 10.90]
+    )
     assert "read them as day-first (DD-MM-YY) (22-01-19 = 22 January 2019)" in data.notes[-1]
 
 
@@ -172,7 +186,8 @@ def test_ambiguous_slash_dates_default_to_month_first_with_a_note():
         "Dates like 01/02/2024 fit both month-first (MM/DD/YYYY) and day-first (DD/MM/YYYY); read "
         "them as month-first (MM/DD/YYYY) (01/02/2024 = 2 January 2024) because nothing in the "
         "file tells them apart and that is the usual order for dates written this way. If that "
-        "is wrong, export the file with YYYY-MM-DD dates.",)
+        "is wrong, export the file with YYYY-MM-DD dates.",
+    )
 
 
 def test_ambiguous_dotted_dates_default_to_day_first():
@@ -182,8 +197,9 @@ def test_ambiguous_dotted_dates_default_to_day_first():
 
 
 def test_timestamps_with_time_zone_keep_the_day():
-    data = load_prices(b"Date,Close\n2023-01-03 00:00:00-05:00,125.07\n"
-                       b"2023-01-04 00:00:00-05:00,126.36\n")
+    data = load_prices(
+        b"Date,Close\n2023-01-03 00:00:00-05:00,125.07\n2023-01-04 00:00:00-05:00,126.36\n"
+    )
     assert_series(data, ["2023-01-03", "2023-01-04"], [125.07, 126.36])
 
 
@@ -207,21 +223,25 @@ def test_excel_separator_line_and_tabs():
 
 
 def test_duplicate_dates_keep_the_last_and_are_reported():
-    data = load_prices(b"Date,Close\n2024-01-02,10\n2024-01-03,11\n2024-01-03,12\n"
-                       b"2024-01-04,13\n")
+    data = load_prices(b"Date,Close\n2024-01-02,10\n2024-01-03,11\n2024-01-03,12\n2024-01-04,13\n")
     assert_series(data, ["2024-01-02", "2024-01-03", "2024-01-04"], [10.0, 12.0, 13.0])
     assert data.report.endswith("; 1 duplicate date (kept the last of each)")
 
 
 def test_unreadable_dates_and_prices_are_dropped_and_counted():
-    data = load_prices(b"Date,Close\n2024-01-02,10\nsoon,11\n2024-01-03,abc\n2024-01-04,12\n"
-                       b"2024-01-05,13\n2024-01-08,14\n2024-01-09,15\n2024-01-10,16\n"
-                       b"2024-01-11,17\n2024-01-12,18\n2024-01-15,19\n2024-01-16,20\n")
-    assert data.report == ("10 rows, 2024-01-02 → 2024-01-16, column Close; dropped 1 row with "
-                           "an unreadable date; dropped 1 row with an unreadable Close")
+    data = load_prices(
+        b"Date,Close\n2024-01-02,10\nsoon,11\n2024-01-03,abc\n2024-01-04,12\n"
+        b"2024-01-05,13\n2024-01-08,14\n2024-01-09,15\n2024-01-10,16\n"
+        b"2024-01-11,17\n2024-01-12,18\n2024-01-15,19\n2024-01-16,20\n"
+    )
+    assert data.report == (
+        "10 rows, 2024-01-02 → 2024-01-16, column Close; dropped 1 row with "
+        "an unreadable date; dropped 1 row with an unreadable Close"
+    )
 
 
 # --- choosing a column -------------------------------------------------------------------------
+
 
 def test_column_is_chosen_case_insensitively():
     data = load_prices(fixture("yahoo_iso.csv"), column=" close ")
@@ -231,15 +251,20 @@ def test_column_is_chosen_case_insensitively():
 
 def test_volume_and_percent_columns_stay_pickable():
     assert load_prices(fixture("investing.csv"), column="vol.").series.tolist() == [
-        1200.0, 157_780_000.0]
+        1200.0,
+        157_780_000.0,
+    ]
     with pytest.raises(ValueError, match=r"^Column Change % has 2 prices at or below zero"):
         load_prices(fixture("investing.csv"), column="Change %")
 
 
 def test_unknown_column_lists_the_valid_names():
-    with pytest.raises(ValueError, match=r"^Column 'Foo' is not one of the file's numeric columns"
-                                         r"\. Choose one of: Open, High, Low, Close, Adj Close, "
-                                         r"Volume\.$"):
+    with pytest.raises(
+        ValueError,
+        match=r"^Column 'Foo' is not one of the file's numeric columns"
+        r"\. Choose one of: Open, High, Low, Close, Adj Close, "
+        r"Volume\.$",
+    ):
         load_prices(fixture("yahoo_iso.csv"), column="Foo")
 
 
@@ -254,31 +279,58 @@ BAD_FILES = [
     (b"PK\x03\x04\x14\x00", r"^The file is a ZIP archive \(an Excel \.xlsx workbook is one\)"),
     (b"Date,Close\n2024-01-02,1\x00\n", r"^The file contains binary data \(NUL bytes\)"),
     (bytes(range(1, 32)) * 20, r"^The file looks like binary data, not CSV text\."),
-    (b"Date\n2024-01-02\n2024-01-03\n", r"^Found only one column: the first line 'Date' has no "
-                                         r"commas, semicolons, tabs or '\|'\."),
+    (
+        b"Date\n2024-01-02\n2024-01-03\n",
+        r"^Found only one column: the first line 'Date' has no "
+        r"commas, semicolons, tabs or '\|'\.",
+    ),
     (b"Date,Close\n", r"^The file has a header line but no data rows\. " + HOW_TO_FIX),
-    (b"Date,Close\n2024-01-02,1,2,3\n", r"^Could not split the file into columns at ',': a "
-                                        r"line has more fields than the header\."),
-    (b"Date,Close\n2024-01-02,1\n2024-01-03,1,5\n", r"^Could not split the file into columns "
-                                                   r"at ',': Expected 2 fields in line 3, saw 3"),
+    (
+        b"Date,Close\n2024-01-02,1,2,3\n",
+        r"^Could not split the file into columns at ',': a "
+        r"line has more fields than the header\.",
+    ),
+    (
+        b"Date,Close\n2024-01-02,1\n2024-01-03,1,5\n",
+        r"^Could not split the file into columns "
+        r"at ',': Expected 2 fields in line 3, saw 3",
+    ),
     (b"Date,Close\n" + b"1" * 20_000 + b"\n", r"^Line 2 is 20,000 characters long; a price CSV"),
-    (b"Name,Close\nA,1\nB,2\n", r"^No date column found among Name, Close: no column reads as "
-                                r"dates\. Need a column of dates such as 2024-01-31"),
-    (b"Date,Name\n2024-01-02,a\n2024-01-03,b\n", r"^No price column found: none of the columns "
-                                                 r"Date, Name holds numbers\."),
-    (b"Date,Volume,Change %\n2024-01-02,100,1%\n2024-01-03,200,2%\n",
-     r"^No price column found: the numeric columns \(Volume, Change %\) hold volumes or percent "
-     r"changes\."),
-    (b"Date,Close\n2024-01-02,10\n2024-01-03,null\n", r"^Found 1 row with both a date and a "
-                                                      r"Close price; at least 2 are needed\."),
-    (b"Date,Close\n2024-01-02,10\n2024-01-03,10\n", r"^Column Close has the same value \(10\) on "
-                                                    r"every row, so there is no price movement"),
-    (b"Date,Close\n2024-01-02,10\n2024-01-03,0\n2024-01-04,-2\n",
-     r"^Column Close has 2 prices at or below zero \(first on 2024-01-03: 0\)\. Prices must be "
-     r"above 0 because the forecaster uses log returns\."),
-    (b"Date,Close\n2024-01-02,10\n2024-01-03,NaN\n2024-01-04,inf\n",
-     r"^Column Close has 2 NaN or infinite values, first on 2024-01-03\. Replace them with "
-     r"prices or leave those cells empty"),
+    (
+        b"Name,Close\nA,1\nB,2\n",
+        r"^No date column found among Name, Close: no column reads as "
+        r"dates\. Need a column of dates such as 2024-01-31",
+    ),
+    (
+        b"Date,Name\n2024-01-02,a\n2024-01-03,b\n",
+        r"^No price column found: none of the columns "
+        r"Date, Name holds numbers\.",
+    ),
+    (
+        b"Date,Volume,Change %\n2024-01-02,100,1%\n2024-01-03,200,2%\n",
+        r"^No price column found: the numeric columns \(Volume, Change %\) hold volumes or percent "
+        r"changes\.",
+    ),
+    (
+        b"Date,Close\n2024-01-02,10\n2024-01-03,null\n",
+        r"^Found 1 row with both a date and a "
+        r"Close price; at least 2 are needed\.",
+    ),
+    (
+        b"Date,Close\n2024-01-02,10\n2024-01-03,10\n",
+        r"^Column Close has the same value \(10\) on "
+        r"every row, so there is no price movement",
+    ),
+    (
+        b"Date,Close\n2024-01-02,10\n2024-01-03,0\n2024-01-04,-2\n",
+        r"^Column Close has 2 prices at or below zero \(first on 2024-01-03: 0\)\. Prices must be "
+        r"above 0 because the forecaster uses log returns\.",
+    ),
+    (
+        b"Date,Close\n2024-01-02,10\n2024-01-03,NaN\n2024-01-04,inf\n",
+        r"^Column Close has 2 NaN or infinite values, first on 2024-01-03\. Replace them with "
+        r"prices or leave those cells empty",
+    ),
 ]
 
 
@@ -290,8 +342,11 @@ def test_bad_files_raise_a_helpful_value_error(data, message):
 
 def test_over_the_upload_limit():
     data = b"Date,Close\n" + b" " * (MAX_UPLOAD_MB * 2**20)
-    with pytest.raises(ValueError, match=r"^The file is 50\.0 MB; the limit is 50 MB\. Upload a "
-                                         r"shorter history"):
+    with pytest.raises(
+        ValueError,
+        match=r"^The file is 50\.0 MB; the limit is 50 MB\. Upload a "
+        r"shorter history",
+    ):
         load_prices(data)
 
 
@@ -316,17 +371,45 @@ def test_text_instead_of_bytes():
 # --- random input ------------------------------------------------------------------------------
 
 FIELDS = st.one_of(
-    st.sampled_from(["Date", "Close", "Adj Close", "Volume", "null", "", "-", "NaN", "inf", "0",
-                     "$1,234.50", "1.234,56", "157.78M", "-0.54%", "2024-01-02", "01/02/2024",
-                     "25/09/2008", "02.01.2024", "20240102", "Nov 22, 2024", '"', "x;y"]),
+    st.sampled_from(
+        [
+            "Date",
+            "Close",
+            "Adj Close",
+            "Volume",
+            "null",
+            "",
+            "-",
+            "NaN",
+            "inf",
+            "0",
+            "$1,234.50",
+            "1.234,56",
+            "157.78M",
+            "-0.54%",
+            "2024-01-02",
+            "01/02/2024",
+            "25/09/2008",
+            "02.01.2024",
+            "20240102",
+            "Nov 22, 2024",
+            '"',
+            "x;y",
+        ]
+    ),
     st.dates().map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.text(max_size=8),
 )
 CSV_TEXT = st.lists(
-    st.lists(FIELDS, min_size=1, max_size=5), min_size=0, max_size=12,
-).flatmap(lambda rows: st.sampled_from([",", ";", "\t"]).map(
-    lambda sep: "\n".join(sep.join(row) for row in rows)))
+    st.lists(FIELDS, min_size=1, max_size=5),
+    min_size=0,
+    max_size=12,
+).flatmap(
+    lambda rows: st.sampled_from([",", ";", "\t"]).map(
+        lambda sep: "\n".join(sep.join(row) for row in rows)
+    )
+)
 
 
 @settings(max_examples=200, deadline=None)

@@ -26,8 +26,12 @@ from core.sentiment import data as reviews
 from core.sentiment.__main__ import main as cli
 
 TINY = ModelSettings(
-    vocabulary_size=500, sequence_length=30, embedding_dim=8, lstm_units=4,
-    ngram_features=2_000, epochs=1,
+    vocabulary_size=500,
+    sequence_length=30,
+    embedding_dim=8,
+    lstm_units=4,
+    ngram_features=2_000,
+    epochs=1,
 )
 
 
@@ -43,6 +47,7 @@ def tiny_model():
 
 
 # data ------------------------------------------------------------------------------------------
+
 
 def test_split_is_fixed_disjoint_and_matches_the_shipped_fingerprint():
     split = reviews.split_corpus()
@@ -71,7 +76,9 @@ def test_read_review_csv_handles_gzip_semicolons_and_reports_bad_files():
     packed = gzip.compress(frame.to_csv(index=False).encode())
     assert reviews.read_review_csv(packed).shape == (2, 2)
     assert reviews.read_review_csv(b"text;label\nnice;1\nawful;0\n").columns.tolist() == [
-        "text", "label"]
+        "text",
+        "label",
+    ]
     with pytest.raises(ValueError, match="empty"):
         reviews.read_review_csv(b"")
     with pytest.raises(ValueError, match="no rows"):
@@ -92,6 +99,7 @@ def test_downloads_neutralise_spreadsheet_formulas():
 
 
 # text helpers ----------------------------------------------------------------------------------
+
 
 def test_prepare_review_truncates_and_flags_non_english():
     long = prepare_review("great film " * 3_000)
@@ -114,6 +122,7 @@ def test_reading_says_label_and_chance():
 
 
 # the shipped model -----------------------------------------------------------------------------
+
 
 def test_shipped_metrics_meet_the_target():
     metrics = load_metrics()
@@ -166,7 +175,11 @@ def test_explanation_by_occlusion_and_escaped_html(shipped):
     text = "<script>alert(1)</script> a wonderful film"
     explanation = explain(shipped, text)
     assert [word.word for word in explanation.words] == [
-        "<script>alert(1)</script>", "a", "wonderful", "film"]
+        "<script>alert(1)</script>",
+        "a",
+        "wonderful",
+        "film",
+    ]
     top = explanation.top(1)[0]
     assert top.word == "wonderful" and top.contribution > 0
     rendered = highlight_html(explanation)
@@ -180,6 +193,7 @@ def test_words_read_are_the_last_words_of_a_long_review(shipped):
 
 
 # training and round trip -----------------------------------------------------------------------
+
 
 def test_tiny_training_run_and_save_load_round_trip(tiny_model, tmp_path):
     model, report = tiny_model
@@ -207,11 +221,15 @@ def test_load_model_explains_a_missing_folder(tmp_path):
 
 # command line ----------------------------------------------------------------------------------
 
+
 def test_cli_score_prints_one_json_object_per_review():
     completed = subprocess.run(
         [sys.executable, "-m", "core.sentiment", "score"],
         input="A wonderful, moving film.\nDreadful and dull.\n",
-        capture_output=True, text=True, cwd=ROOT, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
     )
     assert completed.returncode == 0, completed.stderr
     records = [json.loads(line) for line in completed.stdout.splitlines()]
