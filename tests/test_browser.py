@@ -6,7 +6,6 @@ session). Screenshots of each state go to the git-ignored ``screenshots/`` folde
 
 from __future__ import annotations
 
-import os
 import re
 
 import pandas as pd
@@ -17,14 +16,7 @@ from tests import browser_support as support
 SHOTS = support.ROOT / "screenshots"
 TRAIN_TIMEOUT_MS = 240_000
 
-if not support.chromium_available():
-    if os.environ.get("CI"):
-        raise RuntimeError(
-            "CI must run the browser tests: install Debian's chromium (.ci/run does)"
-        )
-    pytest.skip(
-        "Debian chromium is not installed (apt-get install -y chromium)", allow_module_level=True
-    )
+support.require_chromium()
 
 
 @pytest.fixture(scope="module")

@@ -4,13 +4,10 @@ The full version with four trainers and page-load timings is ``make soak``; timi
 there, not asserted here.
 """
 
-import pytest
-
 from tests import browser_support as support
 from tests import soak
 
-if not support.chromium_available():
-    pytest.skip("Debian chromium is not installed", allow_module_level=True)
+support.require_chromium()
 
 
 def test_two_trainers_and_a_reviewer_at_once():
