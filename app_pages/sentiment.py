@@ -22,6 +22,9 @@ from core.sentiment import (
     train_session_model,
 )
 from core.sentiment import data as reviews
+from ui import explain as ui_explain
+
+SENTIMENT_TERMS = ["LSTM", "accuracy", "AUC", "validation", "epoch"]
 
 st.title("Review sentiment")
 st.caption(
@@ -61,8 +64,10 @@ def show_one(model, text: str, key: str) -> None:
         with st.expander("What the LSTM read, step by step"):
             total, words, kept = read
             st.plotly_chart(explain_model.review_diagram(words, probability), key="steps")
-            st.caption(explain_model.truncation_note(total, len(words), kept) + " [UNK] marks "
-                       "a word the model never learned.")
+            st.caption(
+                explain_model.truncation_note(total, len(words), kept) + " [UNK] marks "
+                "a word the model never learned."
+            )
 
 
 def score_tab(model, model_name: str) -> None:
@@ -70,14 +75,20 @@ def score_tab(model, model_name: str) -> None:
     columns = st.columns(len(card.EXAMPLES))
     for column, (name, example) in zip(columns, card.EXAMPLES.items(), strict=True):
         column.button(
-            name, key=f"example_{name}", on_click=st.session_state.update,
-            kwargs={"review": example, "many": False}, width="stretch",
+            name,
+            key=f"example_{name}",
+            on_click=st.session_state.update,
+            kwargs={"review": example, "many": False},
+            width="stretch",
         )
-    st.caption("The last three are hard cases: word-counting models, and often LSTMs too, miss "
-               "negation and sarcasm. Try them and see which words get the blame.")
+    st.caption(
+        "The last three are hard cases: word-counting models, and often LSTMs too, miss "
+        "negation and sarcasm. Try them and see which words get the blame."
+    )
     many = st.toggle("Many reviews, one per line", key="many")
-    text = st.text_area("Review", key="review", height=150,
-                        placeholder="Type or paste a movie review…")
+    text = st.text_area(
+        "Review", key="review", height=150, placeholder="Type or paste a movie review…"
+    )
     st.button("Score", key="score", type="primary")
     texts = split_reviews(text or "", many)
     if not texts:
@@ -86,11 +97,13 @@ def score_tab(model, model_name: str) -> None:
         show_one(model, texts[0], "review")
     else:
         prepared, probabilities = score_table(model, texts)
-        table = pd.DataFrame({
-            "review": texts,
-            "label": [label_of(p) for p in probabilities],
-            "chance positive": [f"{p:.0%}" for p in probabilities],
-        })
+        table = pd.DataFrame(
+            {
+                "review": texts,
+                "label": [label_of(p) for p in probabilities],
+                "chance positive": [f"{p:.0%}" for p in probabilities],
+            }
+        )
         st.dataframe(table, hide_index=True, key="many_table")
         st.write(share_reading(probabilities))
         if any(not review.looks_english for review in prepared):
@@ -112,8 +125,9 @@ def score_tab(model, model_name: str) -> None:
 
 
 def batch_tab(model) -> None:
-    upload = st.file_uploader("CSV of reviews (.csv or .csv.gz)", type=["csv", "gz"],
-                              key="batch_csv")
+    upload = st.file_uploader(
+        "CSV of reviews (.csv or .csv.gz)", type=["csv", "gz"], key="batch_csv"
+    )
     if upload is None:
         st.info("Upload a CSV with one review per row; you pick the column that holds the text.")
         return
@@ -121,8 +135,9 @@ def batch_tab(model) -> None:
         frame = reviews.read_review_csv(upload.getvalue(), upload.name)
         columns = list(frame.columns)
         guess = columns.index(reviews.guess_text_column(frame))
-        column = st.selectbox("Column with the review text", columns, index=guess,
-                              key="batch_column")
+        column = st.selectbox(
+            "Column with the review text", columns, index=guess, key="batch_column"
+        )
         texts = reviews.texts_from(frame, column)
     except ValueError as error:
         st.error(str(error))
@@ -133,16 +148,24 @@ def batch_tab(model) -> None:
             _, probabilities = score_table(model, texts)
         st.session_state["batch_key"], st.session_state["batch_scores"] = cache_key, probabilities
     probabilities = st.session_state["batch_scores"]
-    scored = frame.assign(p_positive=probabilities.round(4),
-                          label=[label_of(p) for p in probabilities])
+    scored = frame.assign(
+        p_positive=probabilities.round(4), label=[label_of(p) for p in probabilities]
+    )
     st.write(share_reading(probabilities))
     st.dataframe(scored, hide_index=True, key="batch_table")
     st.plotly_chart(text_charts.score_histogram(probabilities), key="batch_histogram")
-    st.caption("p_positive is the chance (0 to 1) that a review is positive. Bars near 0 % or "
-               "100 % are reviews the model is sure about; bars near 50 % the ones it finds hard.")
+    st.caption(
+        "p_positive is the chance (0 to 1) that a review is positive. Bars near 0 % or "
+        "100 % are reviews the model is sure about; bars near 50 % the ones it finds hard."
+    )
     download = reviews.safe_for_spreadsheets(scored).to_csv(index=False).encode()
-    st.download_button("Download scores as CSV", download, file_name="review_scores.csv",
-                       mime="text/csv", key="batch_download")
+    st.download_button(
+        "Download scores as CSV",
+        download,
+        file_name="review_scores.csv",
+        mime="text/csv",
+        key="batch_download",
+    )
 
 
 def card_tab(model) -> None:
@@ -161,19 +184,25 @@ def card_tab(model) -> None:
         left.caption(card.accuracy_reading(result["accuracy"], n))
         middle.metric("ROC AUC", f"{result['roc_auc']:.3f}")
         middle.caption(card.auc_reading(result["roc_auc"]))
-        right.plotly_chart(text_charts.confusion_matrix_figure(result["confusion_matrix"], name),
-                           key=f"confusion_{name}")
+        right.plotly_chart(
+            text_charts.confusion_matrix_figure(result["confusion_matrix"], name),
+            key=f"confusion_{name}",
+        )
         right.caption(card.confusion_reading(result["confusion_matrix"]))
     contribution = card.lstm_contribution_reading(metrics)
     if contribution:
         st.write(contribution)
-    st.plotly_chart(text_charts.accuracy_comparison(card.comparison_rows(metrics)),
-                    key="comparison")
+    st.plotly_chart(
+        text_charts.accuracy_comparison(card.comparison_rows(metrics)), key="comparison"
+    )
     for anchor in card.LITERATURE:
         st.markdown(f"- **{anchor.name}: {anchor.accuracy:.1%}.** {anchor.reading}")
     with st.expander("The model layer by layer"):
-        st.dataframe(explain_model.layers_table(explain_model.describe_model(model.model_)),
-                     hide_index=True, key="layers")
+        st.dataframe(
+            explain_model.layers_table(explain_model.describe_model(model.model_)),
+            hide_index=True,
+            key="layers",
+        )
         st.caption(card.ARCHITECTURE_NOTE)
         st.markdown(explain_model.glossary_markdown(["accuracy", "AUC", "validation"]))
     st.caption(
@@ -184,19 +213,25 @@ def card_tab(model) -> None:
 
 
 def train_tab() -> None:
-    source = st.radio("Training reviews", ["A sample of the bundled IMDB reviews",
-                                           "My labelled CSV (text + label)"], key="train_source")
+    source = st.radio(
+        "Training reviews",
+        ["A sample of the bundled IMDB reviews", "My labelled CSV (text + label)"],
+        key="train_source",
+    )
     left, right = st.columns(2)
     settings = ModelSettings(
-        vocabulary_size=left.slider("Vocabulary (distinct words kept)", 1_000, 30_000, 10_000,
-                                    1_000, key="train_vocab"),
-        sequence_length=left.slider("Words the LSTM reads (the last ones)", 20, 400, 150, 10,
-                                    key="train_seq"),
+        vocabulary_size=left.slider(
+            "Vocabulary (distinct words kept)", 1_000, 30_000, 10_000, 1_000, key="train_vocab"
+        ),
+        sequence_length=left.slider(
+            "Words the LSTM reads (the last ones)", 20, 400, 150, 10, key="train_seq"
+        ),
         lstm_units=right.slider("LSTM units (memory size)", 4, 128, 32, 4, key="train_units"),
         epochs=right.slider("Epochs (passes over the data)", 1, 10, 3, key="train_epochs"),
         embedding_dim=32,
-        ngram_features=50_000 if st.checkbox("Add the word-pair branch beside the LSTM",
-                                             value=True, key="train_ngrams") else 0,
+        ngram_features=50_000
+        if st.checkbox("Add the word-pair branch beside the LSTM", value=True, key="train_ngrams")
+        else 0,
     )
     if source.startswith("A sample"):
         size = st.slider("Reviews", 200, 5_000, 1_000, 100, key="train_size")
@@ -232,19 +267,26 @@ def train_tab() -> None:
         st.rerun()  # so every tab scores with the new model at once
     result = st.session_state.get("session_report")
     if result is None:
-        st.info("Pick the data and settings, then press Train. A few hundred reviews and 2 "
-                "epochs take about a minute.")
+        st.info(
+            "Pick the data and settings, then press Train. A few hundred reviews and 2 "
+            "epochs take about a minute."
+        )
         return
     validation = result["validation"]
     st.metric("Accuracy on your reviews kept aside", f"{validation['accuracy']:.1%}")
-    st.caption(card.accuracy_reading(validation["accuracy"], validation["n"]) +
-               f" It learned from {result['n_train']:,} reviews in {result['seconds']:.0f} s.")
+    st.caption(
+        card.accuracy_reading(validation["accuracy"], validation["n"])
+        + f" It learned from {result['n_train']:,} reviews in {result['seconds']:.0f} s."
+    )
     st.plotly_chart(text_charts.training_curves(result["history"]), key="session_curves")
-    st.caption("If the training line keeps rising while the kept-aside line stalls, the model "
-               "is memorising instead of learning.")
+    st.caption(
+        "If the training line keeps rising while the kept-aside line stalls, the model "
+        "is memorising instead of learning."
+    )
     st.toggle("Score with my model instead of the shipped one", key="use_session_model")
 
 
+ui_explain.glossary(SENTIMENT_TERMS, key="sentiment_glossary")
 model, model_name = active_model()
 score, batch, model_card, train = st.tabs(["Score", "Batch", "Model card", "Train your own"])
 with score:

@@ -1,7 +1,11 @@
 """AppTest of the sentiment page: scoring, examples, batch upload, bad CSV, model card."""
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from core.sentiment import load_model
 
 TIMEOUT = 120
 
@@ -94,3 +98,19 @@ def test_bad_training_csv_shows_an_error(page):
     page.button(key="train_button").click().run()
     assert not page.exception
     assert "not labels: 'maybe'" in texts_of(page.error)
+
+
+def test_what_the_lstm_read_has_one_step_per_word_it_read(page):
+    review = " ".join(["a truly wonderful film"] * 100)  # 400 words: more than the model reads
+    page.text_area(key="review").input(review).run()
+    assert not page.exception
+    spec = next(
+        json.loads(chart.proto.spec)
+        for chart in page.get("plotly_chart")
+        if "steps" in json.loads(chart.proto.spec).get("layout", {}).get("meta", {})
+    )
+    total, words, kept = load_model().words_read(review)
+    assert total == 400 and len(words) < total
+    assert spec["layout"]["meta"]["steps"] == len(words)
+    note = f"Your review had 400 words; the model read the {kept} {len(words)}"
+    assert note in texts_of(page.caption)
