@@ -31,13 +31,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SENTIMENT_PAGE = ROOT / "pages" / "sentiment.py"
+# the page moved from pages/ to app_pages/; either location counts
+SENTIMENT_PAGES = (ROOT / "app_pages" / "sentiment.py", ROOT / "pages" / "sentiment.py")
 SAMPLE_REVIEW = "A wonderful, moving film: brilliant acting and a story I will not forget."
 TARGET_HOME_AFTER_HEALTH_S = 2.0
 SERVER_TIMEOUT_S = 60
 PAGE_TIMEOUT_MS = 120_000
 READY_TIMEOUT_MS = 30_000  # a page whose first widget is not there by then is broken
-TRAINED_LABEL = re.compile(r"Trained (\d+) epochs")
+TRAINED_LABEL = re.compile(r"[Tt]rained (\d+) epochs")
 SCORE_HEADING = re.compile(r"(positive|negative)\s*·\s*\d+\s*%", re.IGNORECASE)
 FORECAST_EPOCHS = 2
 
@@ -129,7 +130,7 @@ def stop_server(process: subprocess.Popen) -> None:
 
 def sentiment_page_ready() -> bool:
     """True when the sentiment page has a review box to type into."""
-    return SENTIMENT_PAGE.exists() and "text_area" in SENTIMENT_PAGE.read_text()
+    return any(page.exists() and "text_area" in page.read_text() for page in SENTIMENT_PAGES)
 
 
 def score_review(page, started: float) -> float | None:
@@ -173,7 +174,7 @@ def run(quick: bool = False, log=print) -> dict:
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    result: dict = {"port": port, "sentiment_page": SENTIMENT_PAGE.exists()}
+    result: dict = {"port": port, "sentiment_page": sentiment_page_ready()}
     with sync_playwright() as playwright:
         launched = time.perf_counter()
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -131,6 +131,12 @@ def main(argv: list[str] | None = None) -> int:
         results["machine"]["load_average_at_end"] = list(os.getloadavg())
         results["run_seconds"] = time.perf_counter() - started
         results["headline"] = report.headline(results)
+        if not args.only:
+            results["complete_run"] = {
+                "command": results["command"],
+                "started_at": results["generated_at"],
+                "run_seconds": results["run_seconds"],
+            }
         results_file.parent.mkdir(parents=True, exist_ok=True)
         report_file.parent.mkdir(parents=True, exist_ok=True)
         results_file.write_text(json.dumps(results, indent=2, sort_keys=False) + "\n")
