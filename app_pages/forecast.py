@@ -60,8 +60,6 @@ def readings(items: list[report.Reading], columns: int = 3) -> None:
 def url_setup() -> dict:
     """Widget state from the URL wherever a widget has none yet; notes for values it fixed."""
     setup, notes = report.read_setup(st.query_params.to_dict(), list(SAMPLE_NAMES))
-    for key in SETTINGS:
-        st.session_state.setdefault(key, setup[key])
     st.session_state.setdefault("sample", SAMPLE_NAMES[setup["sample"]])
     st.session_state.setdefault("presentation", setup["present"])
     for note in notes:
@@ -103,20 +101,47 @@ def choose_column(raw: bytes, url_column: str | None) -> prices.PriceData:
     return load(raw, column)
 
 
-def settings_form() -> bool:
+def settings_form(setup: dict) -> bool:
+    """The training settings; each starts from the URL's value (or the default).
+
+    The values come in through ``value=`` rather than session state: Streamlit drops a widget's
+    state on a run that does not draw it (e.g. while no file is uploaded yet), and a keyed widget
+    with neither would fall back to its minimum.
+    """
     with st.form("settings", border=True):
         left, right = st.columns(2)
-        left.slider("Lookback (days)", 5, 120, key="lookback", help=HELP["lookback"])
-        right.slider("Epochs", 1, 100, key="epochs", help=HELP["epochs"])
+        left.slider(
+            "Lookback (days)", 5, 120, setup["lookback"], key="lookback", help=HELP["lookback"]
+        )
+        right.slider("Epochs", 1, 100, setup["epochs"], key="epochs", help=HELP["epochs"])
         with st.expander("More settings"):
             a, b, c = st.columns(3)
-            a.select_slider("Units", report.CHOICES["units"], key="units", help=HELP["units"])
-            b.select_slider("Layers", report.CHOICES["layers"], key="layers", help=HELP["layers"])
-            c.slider("Forecast horizon (days)", 1, 30, key="horizon", help=HELP["horizon"])
             a.select_slider(
-                "Test share", report.TEST_SHARES, key="test_share", help=HELP["test_share"]
+                "Units", report.CHOICES["units"], setup["units"], key="units", help=HELP["units"]
             )
-            b.number_input("Seed", 0, 10_000, key="seed", help=HELP["seed"])
+            b.select_slider(
+                "Layers",
+                report.CHOICES["layers"],
+                setup["layers"],
+                key="layers",
+                help=HELP["layers"],
+            )
+            c.slider(
+                "Forecast horizon (days)",
+                1,
+                30,
+                setup["horizon"],
+                key="horizon",
+                help=HELP["horizon"],
+            )
+            a.select_slider(
+                "Test share",
+                report.TEST_SHARES,
+                setup["test_share"],
+                key="test_share",
+                help=HELP["test_share"],
+            )
+            b.number_input("Seed", 0, 10_000, setup["seed"], key="seed", help=HELP["seed"])
         return st.form_submit_button(
             "Train the LSTM", type="primary", icon=":material/model_training:"
         )
@@ -350,12 +375,12 @@ if not presenting:
         st.info(note)
     with st.expander("The history you loaded", expanded=False):
         st.plotly_chart(charts.price_history(loaded.series), key="history_chart")
-    train_now = settings_form()
+    train_now = settings_form(setup)
 else:
     train_now = st.button("Train the LSTM", type="primary", key="present_train")
 
 settings = {"data": data_name, "column": loaded.column}
-settings |= {key: st.session_state[key] for key in SETTINGS}
+settings |= {key: st.session_state.get(key, setup[key]) for key in SETTINGS}
 sample = next((slug for slug, name in SAMPLE_NAMES.items() if name == data_name), None)
 st.query_params.from_dict(report.setup_query({**settings, "sample": sample, "present": presenting}))
 
