@@ -293,6 +293,20 @@ def sentiment_section(sentiment: dict) -> list[str]:
     return out
 
 
+def ingest_section(ingest: dict) -> list[str]:
+    """Price-CSV ingestion speed against its 5-second target."""
+    verdict = "PASS" if ingest["seconds_median"] <= ingest["target_seconds"] else "FAIL"
+    return [
+        "## Price CSV ingestion",
+        "",
+        f"A generated Yahoo-style file of {ingest['rows']:,} rows ({ingest['megabytes']:.1f} MB) "
+        f"loads through `core.prices.load_prices` in {ingest['seconds_median']:.2f} s "
+        f"(median of {len(ingest['seconds'])}; target ≤ {ingest['target_seconds']:.0f} s: "
+        f"{verdict}, {ingest['ratio_to_target']:.2f}× the budget).",
+        "",
+    ]
+
+
 def app_section(app: dict) -> list[str]:
     out = ["## App", ""]
     if not app.get("available"):
@@ -385,6 +399,8 @@ def markdown(results: dict) -> str:
         out += sentiment_section(results["sentiment"])
     if "app" in results:
         out += app_section(results["app"])
+    if results.get("ingest", {}).get("available"):
+        out += ingest_section(results["ingest"])
     out += [
         "## Commands",
         "",

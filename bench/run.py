@@ -26,7 +26,7 @@ import psutil
 from bench import report
 from core.paths import ROOT
 
-SECTIONS = ("forecast", "sentiment", "app")
+SECTIONS = ("forecast", "sentiment", "app", "ingest")
 RESULTS_FILE = ROOT / "bench" / "results.json"
 REPORT_FILE = ROOT / "docs" / "BENCHMARKS.md"
 BUDGET_S = 30 * 60  # make bench must finish within 30 minutes
@@ -73,6 +73,10 @@ def run_section(name: str, args: argparse.Namespace) -> dict:
             from bench import sentiment_bench
 
             result = sentiment_bench.run(quick=args.quick, model_dir=args.sentiment_model)
+        elif name == "ingest":
+            from bench import ingest_bench
+
+            result = ingest_bench.run(quick=args.quick)
         else:
             from bench import app_bench
 
