@@ -8,9 +8,16 @@ on a fresh server would run the page without this file (no navigation, no page c
 # Imported here, before any page runs: Plotly looks pandas up in sys.modules without waiting for
 # an import in progress, so sessions opening at the same moment on a cold server could otherwise
 # see a half-imported pandas ("partially initialized module 'pandas'").
+import os
+
 import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import streamlit as st
+
+# One server serves many sessions: each TensorFlow op on one thread keeps concurrent trainings from
+# crowding out the threads that answer page loads (read by TensorFlow when it first starts).
+os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
+os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
 
 st.set_page_config(page_title="LSTM Lab", page_icon="🧪", layout="wide")
 
