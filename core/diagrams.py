@@ -45,6 +45,24 @@ def _short(text: str, limit: int = 11) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _arrow(figure: go.Figure, start: tuple[float, float], end: tuple[float, float], colour: str):
+    """An arrow in data coordinates from ``start`` to ``end``."""
+    figure.add_annotation(
+        x=end[0],
+        y=end[1],
+        ax=start[0],
+        ay=start[1],
+        xref="x",
+        yref="y",
+        axref="x",
+        ayref="y",
+        text="",
+        showarrow=True,
+        arrowhead=2,
+        arrowcolor=colour,
+    )
+
+
 def unrolled(
     steps: list[Step],
     *,
@@ -96,38 +114,12 @@ def unrolled(
         figure.add_annotation(
             x=x, y=0.0, text=_short(step.label), showarrow=False, font={"color": INK, "size": 12}
         )
-        figure.add_annotation(
-            x=x,
-            y=0.75,
-            ax=x,
-            ay=0.2,
-            xref="x",
-            yref="y",
-            axref="x",
-            ayref="y",
-            text="",
-            showarrow=True,
-            arrowhead=2,
-            arrowcolor=MUTED,
-        )
+        _arrow(figure, (x, 0.2), (x, 0.75), MUTED)
         centres.append((x, 0.0))
         hovers.append(step.hover)
         colours.append(INPUT)
         if step.output is not None:
-            figure.add_annotation(
-                x=x,
-                y=1.75,
-                ax=x,
-                ay=1.25,
-                xref="x",
-                yref="y",
-                axref="x",
-                ayref="y",
-                text="",
-                showarrow=True,
-                arrowhead=2,
-                arrowcolor=OUTPUT,
-            )
+            _arrow(figure, (x, 1.25), (x, 1.75), OUTPUT)
             figure.add_annotation(
                 x=x,
                 y=1.95,
@@ -144,20 +136,7 @@ def unrolled(
     for position in range(len(drawn) - 1):
         if drawn[position] is None or drawn[position + 1] is None:
             continue  # the gap label stands for the memory passed along the hidden steps
-        figure.add_annotation(
-            x=position + 0.62,
-            y=1.0,
-            ax=position + 0.38,
-            ay=1.0,
-            xref="x",
-            yref="y",
-            axref="x",
-            ayref="y",
-            text="",
-            showarrow=True,
-            arrowhead=2,
-            arrowcolor=ARROW,
-        )
+        _arrow(figure, (position + 0.38, 1.0), (position + 0.62, 1.0), ARROW)
     figure.add_trace(
         go.Scatter(
             x=[c[0] for c in centres],
