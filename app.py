@@ -5,11 +5,11 @@ beside the entry script as a legacy multipage app, so a bookmarked URL such as `
 on a fresh server would run the page without this file (no navigation, no page config).
 """
 
+import os
+
 # Imported here, before any page runs: Plotly looks pandas up in sys.modules without waiting for
 # an import in progress, so sessions opening at the same moment on a cold server could otherwise
 # see a half-imported pandas ("partially initialized module 'pandas'").
-import os
-
 import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import streamlit as st
