@@ -21,23 +21,15 @@ def _parser() -> argparse.ArgumentParser:
     inspect.add_argument("--column", default=None, help="price column (default: adjusted close)")
 
     train = commands.add_parser("train", help="train the LSTM and compare it with persistence")
-    train.add_argument("file")
-    train.add_argument("--column", default=None)
-    train.add_argument("--lookback", type=int, default=forecast.DEFAULT_LOOKBACK)
-    train.add_argument("--epochs", type=int, default=forecast.DEFAULT_EPOCHS)
-    train.add_argument("--units", type=int, default=forecast.DEFAULT_UNITS)
-    train.add_argument("--layers", type=int, default=forecast.DEFAULT_LAYERS)
+    _model_arguments(train, epochs=forecast.DEFAULT_EPOCHS)
     train.add_argument("--horizon", type=int, default=forecast.DEFAULT_HORIZON)
     train.add_argument("--test-share", type=float, default=forecast.DEFAULT_TEST_SHARE)
-    train.add_argument("--seed", type=int, default=forecast.DEFAULT_SEED)
-    train.add_argument("--level", type=float, default=forecast.DEFAULT_LEVEL, help="band level")
     train.add_argument("--predictions", default=None, help="write test predictions to this CSV")
 
     walk = commands.add_parser(
         "backtest", help="walk-forward backtest: refit per fold, LSTM against persistence"
     )
-    walk.add_argument("file")
-    walk.add_argument("--column", default=None)
+    _model_arguments(walk, epochs=backtest.DEFAULT_EPOCHS)
     walk.add_argument("--folds", type=int, default=backtest.DEFAULT_FOLDS)
     walk.add_argument(
         "--test-share",
@@ -45,14 +37,20 @@ def _parser() -> argparse.ArgumentParser:
         default=backtest.DEFAULT_TOTAL_TEST_SHARE,
         help="share of the newest days shared out among the folds' test blocks",
     )
-    walk.add_argument("--lookback", type=int, default=forecast.DEFAULT_LOOKBACK)
-    walk.add_argument("--epochs", type=int, default=backtest.DEFAULT_EPOCHS)
-    walk.add_argument("--units", type=int, default=forecast.DEFAULT_UNITS)
-    walk.add_argument("--layers", type=int, default=forecast.DEFAULT_LAYERS)
-    walk.add_argument("--seed", type=int, default=forecast.DEFAULT_SEED)
-    walk.add_argument("--level", type=float, default=forecast.DEFAULT_LEVEL, help="band level")
     walk.add_argument("--progress", action="store_true", help="print each epoch on stderr")
     return parser
+
+
+def _model_arguments(command: argparse.ArgumentParser, epochs: int) -> None:
+    """The file, column and model settings that ``train`` and ``backtest`` share."""
+    command.add_argument("file")
+    command.add_argument("--column", default=None)
+    command.add_argument("--lookback", type=int, default=forecast.DEFAULT_LOOKBACK)
+    command.add_argument("--epochs", type=int, default=epochs)
+    command.add_argument("--units", type=int, default=forecast.DEFAULT_UNITS)
+    command.add_argument("--layers", type=int, default=forecast.DEFAULT_LAYERS)
+    command.add_argument("--seed", type=int, default=forecast.DEFAULT_SEED)
+    command.add_argument("--level", type=float, default=forecast.DEFAULT_LEVEL, help="band level")
 
 
 def _inspect(args: argparse.Namespace) -> dict:

@@ -334,12 +334,19 @@ def _number(raw: str | None) -> float | None:
     return value if value is not None and value == value and abs(value) != float("inf") else None
 
 
-def _clamped_int(raw, key, low, high, default, notes) -> int:
+def _link_number(raw, key, default, notes) -> float | None:
+    """The link's value as a number; None (with a note when it was unreadable) to use default."""
     if raw is None:
-        return default
+        return None
     value = _number(raw)
     if value is None:
         notes.append(f"The link's {key} “{raw}” is not a number; using {default}.")
+    return value
+
+
+def _clamped_int(raw, key, low, high, default, notes) -> int:
+    value = _link_number(raw, key, default, notes)
+    if value is None:
         return default
     clamped = int(min(max(round(value), low), high))
     if clamped != value:
@@ -348,11 +355,8 @@ def _clamped_int(raw, key, low, high, default, notes) -> int:
 
 
 def _nearest(raw, key, options, default, notes):
-    if raw is None:
-        return default
-    value = _number(raw)
+    value = _link_number(raw, key, default, notes)
     if value is None:
-        notes.append(f"The link's {key} “{raw}” is not a number; using {default}.")
         return default
     nearest = min(options, key=lambda option: abs(option - value))
     if abs(nearest - value) > 1e-9:
