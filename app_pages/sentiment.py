@@ -177,7 +177,7 @@ def card_tab(model) -> None:
     ours, baseline = metrics["held_out"], metrics["baseline"]
     n = ours["n"]
     st.write(card.comparison_reading(ours["accuracy"], baseline["accuracy"], n))
-    for name, result in (("LSTM + word pairs (shipped)", ours), ("TF-IDF baseline", baseline)):
+    for name, result in (("Shipped LSTM", ours), ("TF-IDF baseline", baseline)):
         st.markdown(f"**{name}**")
         left, middle, right = st.columns(3)
         left.metric("Accuracy", f"{result['accuracy']:.1%}")
@@ -230,7 +230,12 @@ def train_tab() -> None:
         epochs=right.slider("Epochs (passes over the data)", 1, 10, 3, key="train_epochs"),
         embedding_dim=32,
         ngram_features=50_000
-        if st.checkbox("Add the word-pair branch beside the LSTM", value=True, key="train_ngrams")
+        if st.checkbox(
+            "Give the LSTM n-gram evidence beside each word",
+            value=True,
+            key="train_ngrams",
+            help="Off: the LSTM sees only the words' learned embeddings.",
+        )
         else 0,
     )
     if source.startswith("A sample"):

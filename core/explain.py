@@ -97,7 +97,7 @@ def describe_model(model) -> list[LayerRow]:
             units, both_ways = _lstm_units(layer)
             direction = " in each direction (forwards and backwards)" if both_ways else ""
             shape = (
-                "a prediction at every step" if layer.return_sequences else "one summary at the end"
+                "an output at every step" if layer.return_sequences else "one summary at the end"
             )
             rows.append(
                 LayerRow(
@@ -118,7 +118,36 @@ def describe_model(model) -> list[LayerRow]:
             rows.append(
                 LayerRow("Dense", f"{outputs} output{'s' if outputs > 1 else ''}", params, reading)
             )
-        elif kind == "Dropout":
+        elif kind == "KeepTokens":
+            rows.append(
+                LayerRow(
+                    "Keep words",
+                    f"{layer.keep} {layer.length:,}",
+                    0,
+                    f"Keeps the {layer.keep} {layer.length:,} words of a longer review.",
+                )
+            )
+        elif kind == "NgramEvidence":
+            rows.append(
+                LayerRow(
+                    "N-gram evidence",
+                    f"{layer.table_size - 1:,} n-grams",
+                    params,
+                    "At every word, looks up the word, the word pair and the word triple ending "
+                    "there and hands the LSTM three numbers: how strongly each leans positive "
+                    "or negative in the training reviews. Fixed before the LSTM trains.",
+                )
+            )
+        elif kind == "SumOverWords":
+            rows.append(
+                LayerRow(
+                    "Sum over words",
+                    "—",
+                    0,
+                    "Adds up what the LSTM wrote out at every word into one list of numbers.",
+                )
+            )
+        elif kind in {"Dropout", "SpatialDropout1D"}:
             rows.append(
                 LayerRow(
                     "Dropout",

@@ -26,8 +26,11 @@ def _score(args) -> int:
     model = load_model(args.model)
     prepared = [prepare_review(text).text for text in texts]
     for text, probability in zip(texts, model.predict_proba(prepared), strict=True):
-        record = {"text": text, "p_positive": round(float(probability), 6),
-                  "label": label_of(float(probability))}
+        record = {
+            "text": text,
+            "p_positive": round(float(probability), 6),
+            "label": label_of(float(probability)),
+        }
         print(json.dumps(record, ensure_ascii=False))
     return 0
 
@@ -52,7 +55,7 @@ def _train(args) -> int:
     from core.sentiment.pipeline import train_shipped
     from core.sentiment.settings import ModelSettings
 
-    settings = ModelSettings(epochs=args.epochs)
+    settings = ModelSettings() if args.epochs is None else ModelSettings(epochs=args.epochs)
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
@@ -93,7 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = commands.add_parser("train", help="reproduce the shipped model and its metrics")
     train.add_argument("--out", type=Path, default=SENTIMENT_MODEL_DIR)
-    train.add_argument("--epochs", type=int, default=5)
+    train.add_argument(
+        "--epochs", type=int, default=None, help="most LSTM epochs (default: the shipped model's)"
+    )
     train.set_defaults(handler=_train)
     return parser
 

@@ -11,7 +11,9 @@ import string
 import keras
 import tensorflow as tf
 
-PUNCTUATION = "[" + "".join("\\" + char for char in string.punctuation) + "]"
+# punctuation, separators (\pZ) and control characters (\pC) all become word breaks; unusual
+# whitespace such as U+0085 would otherwise split a token in two in the saved vocabulary file
+WORD_BREAKS = "[" + "".join("\\" + char for char in string.punctuation) + "\\pZ\\pC]+"
 
 
 @keras.saving.register_keras_serializable(package="lstm_lab")
@@ -21,9 +23,7 @@ def standardize_review(text):
     # IMDB reviews carry literal "<br />" tags; the default standardizer would keep "br" as a word
     text = tf.strings.regex_replace(text, r"<br\s*/?>", " ")
     text = tf.strings.regex_replace(text, r"['’]", "")
-    # unusual whitespace (e.g. U+0085) would split a token in two in the saved vocabulary file
-    text = tf.strings.regex_replace(text, r"[\pZ\pC]+", " ")
-    return tf.strings.regex_replace(text, PUNCTUATION, " ")
+    return tf.strings.regex_replace(text, WORD_BREAKS, " ")
 
 
 @keras.saving.register_keras_serializable(package="lstm_lab")
@@ -60,41 +60,96 @@ class KeepTokens(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="lstm_lab")
-class NgramLogit(keras.layers.Layer):
-    """A frozen linear model over weighted, L2-normalised n-gram presence (NBSVM-like).
+class SumOverWords(keras.layers.Layer):
+    """Add up the LSTM's output at every real word (padding steps are left out).
 
-    Input: n-gram ids from a ``TextVectorization(ngrams=..., output_mode="int")``. Each distinct
-    id of a review counts once, times its ``feature_weight`` (a Naive Bayes log-count ratio,
-    possibly times idf); the vector is scaled to unit length. Output:
-    ``coef · features + intercept``, fitted beforehand by logistic regression.
+    Inputs: the LSTM's outputs ``(batch, steps, units)`` and the word ids ``(batch, steps)``
+    they were read from (0 = padding). Rows are post-padded, so the LSTM's state at a real word
+    never depends on padding and no mask is needed inside the LSTM.
     """
 
-    def __init__(self, vocabulary_size: int, **kwargs):
+    def call(self, outputs, token_ids):
+        real = tf.cast(token_ids > 0, outputs.dtype)[..., tf.newaxis]
+        return tf.reduce_sum(outputs * real, axis=1)
+
+    def compute_output_shape(self, outputs_shape, token_ids_shape):
+        return (outputs_shape[0], outputs_shape[-1])
+
+
+@keras.saving.register_keras_serializable(package="lstm_lab")
+class NgramKeys(keras.layers.Layer):
+    """Integer keys of the word, word pair and word triple that end at each position.
+
+    Input: word ids (0 padding, 1 out of vocabulary) from a vocabulary of ``vocabulary_size``.
+    Output: int64 ``(batch, steps, 3)``. An n-gram with padding or an unknown word gets key 0,
+    and so does any n-gram longer than ``order``. The three orders never share a key: unigrams
+    are below ``V``, pairs in ``[2V, V²)`` and triples from ``2V²`` up.
+    """
+
+    def __init__(self, vocabulary_size: int, order: int = 3, **kwargs):
         super().__init__(**kwargs)
         self.vocabulary_size = vocabulary_size
+        self.order = order
 
-    def build(self, input_shape):
-        shape = (self.vocabulary_size,)
-        self.feature_weight = self.add_weight(
-            shape=shape, initializer="zeros", trainable=False, name="feature_weight"
+    def call(self, token_ids):
+        ids = tf.cast(token_ids, "int64")
+        size = tf.constant(self.vocabulary_size, "int64")
+        # shifted copies: the word before each position, and the one before that
+        previous = tf.pad(ids, [[0, 0], [1, 0]])[:, :-1]
+        before = tf.pad(ids, [[0, 0], [2, 0]])[:, :-2]
+        known, known_previous, known_before = ids > 1, previous > 1, before > 1
+        zero = tf.zeros_like(ids)
+        unigram = tf.where(known, ids, zero)
+        pair_ok = known & known_previous & (self.order >= 2)
+        bigram = tf.where(pair_ok, previous * size + ids, zero)
+        trigram = tf.where(
+            pair_ok & known_before & (self.order >= 3),
+            (before * size + previous) * size + ids,
+            zero,
         )
-        self.coef = self.add_weight(shape=shape, initializer="zeros", trainable=False, name="coef")
-        self.intercept = self.add_weight(
-            shape=(), initializer="zeros", trainable=False, name="intercept"
-        )
-
-    def call(self, ngram_ids):
-        ids = tf.sort(tf.cast(ngram_ids, "int32"), axis=-1)
-        previous = tf.pad(ids[:, :-1], [[0, 0], [1, 0]], constant_values=-1)
-        # id 0 is padding, id 1 the out-of-vocabulary bucket: neither is a feature
-        present = tf.cast((ids != previous) & (ids > 1), "float32")
-        weights = tf.gather(self.feature_weight, ids) * present
-        norm = tf.sqrt(tf.reduce_sum(weights * weights, axis=-1, keepdims=True)) + 1e-12
-        score = tf.reduce_sum(weights * tf.gather(self.coef, ids), axis=-1, keepdims=True)
-        return score / norm + self.intercept
+        return tf.stack([unigram, bigram, trigram], axis=-1)
 
     def compute_output_shape(self, input_shape):
-        return (input_shape[0], 1)
+        return (*input_shape, 3)
 
     def get_config(self):
-        return {**super().get_config(), "vocabulary_size": self.vocabulary_size}
+        return {
+            **super().get_config(),
+            "vocabulary_size": self.vocabulary_size,
+            "order": self.order,
+        }
+
+
+@keras.saving.register_keras_serializable(package="lstm_lab")
+class NgramEvidence(keras.layers.Layer):
+    """Per-position evidence from n-gram counts, the input the LSTM reads beside each word.
+
+    Input: n-gram indices ``(batch, steps, 3)`` (0 = not a known n-gram). Each known n-gram has
+    a Naive Bayes log-count ratio ``r`` and a weight ``w`` fitted by logistic regression on
+    ``r``-weighted counts. Output per position and order: ``scale * w * r / norm``, where
+    ``norm = sqrt(sum of r² over the review)``; summed over a review this is exactly the
+    linear model's logit (times ``scale``).
+    """
+
+    def __init__(self, table_size: int, scale: float = 1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.table_size = table_size
+        self.scale = scale
+
+    def build(self, input_shape):
+        shape = (self.table_size,)
+        self.ratio = self.add_weight(
+            shape=shape, initializer="zeros", trainable=False, name="ratio"
+        )
+        self.coef = self.add_weight(shape=shape, initializer="zeros", trainable=False, name="coef")
+
+    def call(self, indices):
+        ratio = tf.gather(self.ratio, indices)
+        norm = tf.sqrt(tf.reduce_sum(ratio * ratio, axis=[1, 2], keepdims=True)) + 1e-6
+        return self.scale * tf.gather(self.coef, indices) * ratio / norm
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "table_size": self.table_size, "scale": self.scale}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import keras
@@ -13,6 +15,9 @@ from core.sentiment import model as _custom_objects  # noqa: F401
 
 MODEL_FILE = "sentiment.keras"
 CHUNK = 256
+# chunks are scored on this many threads at once: the LSTM's steps are many small operations,
+# so one chunk keeps only one core busy
+WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
 class SentimentModel:
@@ -44,14 +49,18 @@ class SentimentModel:
         # chunks of similar length waste little work on padding
         order = np.argsort([len(text) for text in texts], kind="stable")
         scores = np.empty(len(texts), dtype="float32")
-        for start in range(0, len(texts), CHUNK):
-            chunk = order[start : start + CHUNK]
+
+        def score_chunk(chunk: np.ndarray) -> None:
             batch = tf.constant([texts[i] for i in chunk])
             scores[chunk] = self._score(batch).numpy().reshape(-1)
+
+        chunks = [order[start : start + CHUNK] for start in range(0, len(texts), CHUNK)]
+        with ThreadPoolExecutor(WORKERS) as pool:
+            list(pool.map(score_chunk, chunks))
         return scores
 
     def words_read(self, text: str) -> tuple[int, list[str], str] | None:
-        """What the LSTM branch reads of ``text``: (words in the review, words read in order,
+        """What the LSTM reads of ``text``: (words in the review, words read in order,
         ``"first"`` or ``"last"``); ``[UNK]`` marks a word outside the vocabulary.
 
         None for a model without the ``words`` and ``truncate`` layers.

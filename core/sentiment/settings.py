@@ -9,20 +9,23 @@ from dataclasses import asdict, dataclass
 class ModelSettings:
     """Hyperparameters of the sentiment model; the defaults are those of the shipped model.
 
-    ``ngram_features=0`` leaves out the n-gram branch and keeps the LSTM alone.
+    The LSTM reads, at each word, the word's embedding and the n-gram evidence of the word, word
+    pair and word triple ending there (``ngram_features`` of them, up to ``ngram_order`` words).
+    ``ngram_features=0`` gives the LSTM the embeddings alone.
     """
 
-    vocabulary_size: int = 20_000
-    sequence_length: int = 256
+    vocabulary_size: int = 40_000
+    sequence_length: int = 600
     keep: str = "last"
-    embedding_dim: int = 48
-    lstm_units: int = 48
+    embedding_dim: int = 16
+    lstm_units: int = 24
     bidirectional: bool = False
     ngram_features: int = 300_000
     ngram_order: int = 3
-    dropout: float = 0.3
+    dropout: float = 0.2
+    sum_dropout: float = 0.3
     learning_rate: float = 2e-3
-    epochs: int = 5
+    epochs: int = 4
 
     def to_dict(self) -> dict:
         return asdict(self)
