@@ -24,7 +24,7 @@ from core.sentiment import (
 from core.sentiment import data as reviews
 from ui import explain as ui_explain
 
-SENTIMENT_TERMS = ["LSTM", "accuracy", "AUC", "validation", "epoch"]
+SENTIMENT_TERMS = ["LSTM", "n-gram evidence", "accuracy", "AUC", "validation", "epoch"]
 
 st.title("Review sentiment")
 st.caption(

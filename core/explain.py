@@ -27,6 +27,9 @@ GLOSSARY = {
     "AUC": "The chance that the model scores a random positive review above a random negative "
     "one: 0.5 is guessing, 1.0 is perfect.",
     "accuracy": "The share of reviews whose label the model got right.",
+    "n-gram evidence": "For each word, and the two- and three-word phrases ending at it, a "
+    "number saying how much more often it appears in positive than in negative training "
+    "reviews; the LSTM reads these beside the words.",
 }
 
 

@@ -262,3 +262,10 @@ def test_cli_bad_input_exits_2_with_one_line(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli(["frobnicate"])
     assert exit_info.value.code == 2
+
+
+def test_a_review_scores_the_same_alone_or_padded_beside_long_ones(shipped):
+    review = "A gentle, funny film with a lovely cast."
+    alone = shipped.predict_proba([review])[0]
+    beside = shipped.predict_proba([review, "A long and winding story. " * 120])[0]
+    assert abs(alone - beside) < 1e-5

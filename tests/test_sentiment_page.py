@@ -101,7 +101,7 @@ def test_bad_training_csv_shows_an_error(page):
 
 
 def test_what_the_lstm_read_has_one_step_per_word_it_read(page):
-    review = " ".join(["a truly wonderful film"] * 100)  # 400 words: more than the model reads
+    review = " ".join(["a truly wonderful film"] * 200)  # 800 words: more than the model reads
     page.text_area(key="review").input(review).run()
     assert not page.exception
     spec = next(
@@ -110,7 +110,7 @@ def test_what_the_lstm_read_has_one_step_per_word_it_read(page):
         if "steps" in json.loads(chart.proto.spec).get("layout", {}).get("meta", {})
     )
     total, words, kept = load_model().words_read(review)
-    assert total == 400 and len(words) < total
+    assert total == 800 and len(words) < total
     assert spec["layout"]["meta"]["steps"] == len(words)
-    note = f"Your review had 400 words; the model read the {kept} {len(words)}"
+    note = f"Your review had 800 words; the model read the {kept} {len(words)}"
     assert note in texts_of(page.caption)

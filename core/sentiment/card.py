@@ -44,11 +44,20 @@ def lstm_contribution_reading(metrics: dict) -> str | None:
         effect = f"reading them in order with the LSTM gets {-gained:,} more held-out reviews wrong"
     else:
         effect = "reading them in order with the LSTM changes no count of right answers"
-    return (
+    reading = (
         f"Simply adding up the evidence numbers, with no LSTM and no word order, gets "
         f"{alone['accuracy']:.1%} (AUC {alone['roc_auc']:.3f}); {effect} "
         f"(AUC {ours['roc_auc']:.3f})."
     )
+    words_only = metrics.get("lstm_without_evidence")
+    if words_only:
+        added = round((ours["accuracy"] - words_only["accuracy"]) * ours["n"])
+        reading += (
+            f" The same LSTM given the words alone, without the evidence, gets "
+            f"{words_only['accuracy']:.1%}; the evidence "
+            + (f"puts {added:,} more reviews right." if added >= 0 else f"costs {-added:,}.")
+        )
+    return reading
 
 
 @dataclass(frozen=True)

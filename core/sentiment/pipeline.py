@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import platform
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +58,23 @@ def train_shipped(out: str | Path, settings: ModelSettings | None = None, log=pr
         if evidence_notes
         else None
     )
+    words_only = None
+    if settings.ngram_features:
+        log("ablation: the same LSTM reading the word embeddings alone, without n-gram evidence")
+        ablation = train_model(
+            split.train_texts,
+            split.train_labels,
+            split.validation_texts,
+            split.validation_labels,
+            replace(settings, ngram_features=0),
+            progress=report,
+        )
+        words_only = classification_metrics(
+            split.held_out_labels,
+            SentimentModel(ablation.model).predict_proba(split.held_out_texts),
+        )
+        words_only["epochs_run"] = ablation.notes["lstm_epochs_run"]
+        log(f"LSTM without evidence: held-out accuracy {words_only['accuracy']:.4f}")
     baseline_probabilities, baseline_settings = tfidf_baseline(
         split.train_texts,
         split.train_labels,
@@ -75,6 +93,7 @@ def train_shipped(out: str | Path, settings: ModelSettings | None = None, log=pr
         "held_out": held_out,
         "baseline": {**baseline, "settings": baseline_settings},
         "evidence_sum_only": ngram_only,
+        "lstm_without_evidence": words_only,
         "settings": settings.to_dict(),
         "training": {
             **result.notes,

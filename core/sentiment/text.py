@@ -178,7 +178,7 @@ def comparison_reading(first: float, second: float) -> str:
 
 
 def share_reading(probabilities, what: str = "reviews") -> str:
-    """"3 of 5 reviews (60 %) read as positive." for a batch of probabilities."""
+    """ "3 of 5 reviews (60 %) read as positive." for a batch of probabilities."""
     total = len(probabilities)
     positive = int((np.asarray(probabilities) >= 0.5).sum())
     share = positive / total if total else 0.0
