@@ -269,3 +269,13 @@ def test_a_review_scores_the_same_alone_or_padded_beside_long_ones(shipped):
     alone = shipped.predict_proba([review])[0]
     beside = shipped.predict_proba([review, "A long and winding story. " * 120])[0]
     assert abs(alone - beside) < 1e-5
+
+
+def test_the_shipped_model_in_plain_words_reads_everything_through_the_lstm(shipped):
+    from core import explain as explain_model
+
+    rows = explain_model.describe_model(shipped.model_)
+    names = [row.layer for row in rows]
+    assert names.index("N-gram evidence") < names.index("LSTM") < names.index("Sum over words")
+    assert names[-1] == "Dense" and "Vocabulary" in names and "Keep words" in names
+    assert sum(row.parameters for row in rows) == shipped.model_.count_params()
