@@ -214,6 +214,8 @@ def sentiment_section(sentiment: dict) -> list[str]:
     rows = []
     for key, title in (
         ("shipped", "Shipped LSTM model"),
+        ("evidence_sum_only", "Its n-gram evidence added up, no LSTM"),
+        ("lstm_without_evidence", "The same LSTM on words alone, no evidence"),
         ("tfidf_lr", "TF-IDF + logistic regression"),
         ("article", "Article's settings (Embedding 128 → LSTM 128 → Dense)"),
     ):

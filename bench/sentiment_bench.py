@@ -249,6 +249,14 @@ def run(quick: bool = False, model_dir: Path | None = None, log=print) -> dict:
         "note": "training s as recorded in metrics.json",
     }
     log(f"sentiment: shipped accuracy {shipped['accuracy']:.4f}, AUC {shipped['auc']:.4f}")
+    for key in ("evidence_sum_only", "lstm_without_evidence"):
+        ablation = shipped_metrics.get(key)
+        if ablation:
+            result["models"][key] = {
+                "accuracy": ablation["accuracy"],
+                "auc": ablation["roc_auc"],
+                "note": "ablation, as recorded in metrics.json (same held-out reviews)",
+            }
 
     if quick:
         baseline = shipped_metrics.get("baseline", {})
