@@ -198,11 +198,7 @@ def card_tab(model) -> None:
     for anchor in card.LITERATURE:
         st.markdown(f"- **{anchor.name}: {anchor.accuracy:.1%}.** {anchor.reading}")
     with st.expander("The model layer by layer"):
-        st.dataframe(
-            explain_model.layers_table(explain_model.describe_model(model.model_)),
-            hide_index=True,
-            key="layers",
-        )
+        ui_explain.layers(model.model_, key="layers")
         st.caption(card.ARCHITECTURE_NOTE)
         st.markdown(explain_model.glossary_markdown(["accuracy", "AUC", "validation"]))
     st.caption(

@@ -170,7 +170,7 @@ def layers_table(rows: list[LayerRow]) -> pd.DataFrame:
             {
                 "Layer": r.layer,
                 "Size": r.size,
-                "Learned numbers": f"{r.parameters:,}",
+                "Learned numbers": r.parameters,
                 "What it does": r.reading,
             }
             for r in rows

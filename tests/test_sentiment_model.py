@@ -124,3 +124,20 @@ def tiny_trained():
     )
     result = train_model(texts[:150], labels[:150], texts[150:], labels[150:], settings)
     return SentimentModel(result.model)
+
+
+def test_training_without_any_repeated_ngram_falls_back_to_words_alone():
+    from core.sentiment.settings import ModelSettings
+    from core.sentiment.train import train_model
+
+    # every review uses words no other review has: no n-gram is seen twice, so no evidence
+    texts = [f"w{i}a w{i}b w{i}c" for i in range(40)]
+    labels = np.arange(40) % 2
+    settings = ModelSettings(
+        vocabulary_size=500, sequence_length=10, embedding_dim=4, lstm_units=4, epochs=1
+    )
+    result = train_model(texts[:30], labels[:30], texts[30:], labels[30:], settings)
+    assert "ngram_evidence" not in result.notes
+    assert "ngram_evidence" not in {layer.name for layer in result.model.layers}
+    scores = result.model(tf.constant(["w1a w2b", ""])).numpy()
+    assert scores.shape == (2, 1) and np.all((scores >= 0) & (scores <= 1))

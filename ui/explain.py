@@ -15,11 +15,25 @@ def glossary(terms: list[str], key: str) -> None:
         st.markdown(explain.glossary_markdown(terms))
 
 
+LAYER_COLUMNS = {"Learned numbers": st.column_config.NumberColumn(format="localized")}
+
+
+def layers(model, key: str) -> None:
+    """The layer table of :func:`core.explain.describe_model`, numbers with thousands separators."""
+    st.dataframe(
+        explain.layers_table(explain.describe_model(model)),
+        hide_index=True,
+        width="stretch",
+        column_config=LAYER_COLUMNS,
+        key=key,
+    )
+
+
 def model_in_plain_words(model, key: str) -> None:
     """The Keras model layer by layer, with its real sizes and one reading per layer."""
     rows = explain.describe_model(model)
     with st.expander("The model in plain words", expanded=False):
-        st.dataframe(explain.layers_table(rows), hide_index=True, width="stretch", key=key)
+        layers(model, key)
         st.caption(explain.parameters_reading(rows))
 
 
