@@ -59,15 +59,31 @@ def show_one(model, text: str, key: str) -> None:
         "Green words pushed the score towards positive, red towards negative: each word was "
         "removed once and the review scored again; the darker, the bigger the change."
     )
-    read = model.words_read(prepared.text) if key == "review" else None
-    if read and read[1]:
-        with st.expander("What the LSTM read, step by step"):
-            total, words, kept = read
-            st.plotly_chart(explain_model.review_diagram(words, probability), key="steps")
-            st.caption(
-                explain_model.truncation_note(total, len(words), kept) + " [UNK] marks "
-                "a word the model never learned."
-            )
+    if key == "review":
+        show_steps(model, prepared.text, probability)
+
+
+def show_steps(model, text: str, probability: float) -> None:
+    """The words the LSTM read as an unrolled diagram, with its reading at each word."""
+    readings = model.readings(text)
+    if readings is None or not readings.words:
+        return
+    words, values = readings.words, list(readings.readings)
+    with st.expander("What the LSTM read, step by step"):
+        st.plotly_chart(explain_model.review_diagram(words, probability, values), key="steps")
+        st.caption(
+            explain_model.truncation_note(readings.total_words, len(words), readings.keep)
+            + " [UNK] marks a word the model never learned."
+        )
+        st.write(explain_model.readings_summary(words, values, readings.bias, probability))
+        st.plotly_chart(
+            text_charts.running_score(words, readings.running_probability()), key="running"
+        )
+        st.caption(
+            "The running total of the readings, as a chance of positive, after each word; the "
+            "last point is the score above. Where the line climbs, the words just read pushed "
+            "the review towards positive."
+        )
 
 
 def score_tab(model, model_name: str) -> None:

@@ -173,7 +173,8 @@ def many_to_one_example() -> go.Figure:
         words[-1],
         steps[-1].hover,
         "score 0.91",
-        "Only the last step speaks: the probability that the review is positive.",
+        "In the simplest many-to-one LSTM only the last step speaks: the probability that the "
+        "review is positive. This app's review model adds up a reading from every step instead.",
     )
     return unrolled(steps, height=240)
 

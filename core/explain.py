@@ -202,14 +202,41 @@ def _price(value: float) -> str:
     return f"{value:,.0f}" if value >= 1000 else f"{value:,.2f}"
 
 
-def review_diagram(words_read: list[str], p_positive: float) -> go.Figure:
-    """The words the sentiment model actually read, as an unrolled many-to-one diagram."""
+def review_diagram(
+    words_read: list[str], p_positive: float, readings: list[float] | None = None
+) -> go.Figure:
+    """The words the sentiment model actually read, as an unrolled many-to-one diagram.
+
+    With ``readings`` (what the LSTM wrote out at each word, see
+    ``SentimentModel.readings``) every step shows its reading, and the diagram's title the one
+    score they add up to; without them only the last step speaks.
+    """
     if not words_read:
         raise ValueError("The review has no words the model could read.")
-    steps = [
-        diagrams.Step(word, f"Step {index + 1}: reads “{word}” and updates its memory.")
-        for index, word in enumerate(words_read)
-    ]
+    if readings is not None and len(readings) != len(words_read):
+        raise ValueError(f"{len(readings)} readings for {len(words_read)} words; they must match.")
+    steps = []
+    for index, word in enumerate(words_read):
+        hover = f"Step {index + 1}: reads “{word}” and updates its memory."
+        if readings is None:
+            steps.append(diagrams.Step(word, hover))
+            continue
+        value = round(float(readings[index]), 2) or 0.0  # never show "-0.00"
+        steps.append(
+            diagrams.Step(
+                word,
+                hover,
+                f"{value:+.2f}",
+                f"After “{word}” the LSTM writes out {value:+.2f}: "
+                + ("towards positive." if value >= 0 else "towards negative."),
+            )
+        )
+    if readings is not None:
+        return diagrams.unrolled(
+            steps,
+            title=f"The readings add up to one score: {p_positive:.0%} positive",
+            height=300,
+        )
     last = steps[-1]
     steps[-1] = diagrams.Step(
         last.label,
@@ -218,6 +245,25 @@ def review_diagram(words_read: list[str], p_positive: float) -> go.Figure:
         "Only the last step gives an output: the probability that the review is positive.",
     )
     return diagrams.unrolled(steps, height=260)
+
+
+def readings_summary(words: list[str], readings, bias: float, p_positive: float) -> str:
+    """One plain-English paragraph on the LSTM's per-word readings and the score they make."""
+    readings = [float(value) for value in readings]
+    total = sum(readings)
+    order = sorted(range(len(words)), key=lambda i: readings[i])
+    up = [f"“{words[i]}” {readings[i]:+.2f}" for i in reversed(order[-3:]) if readings[i] > 0]
+    down = [f"“{words[i]}” {readings[i]:+.2f}" for i in order[:3] if readings[i] < 0]
+    text = (
+        f"At each of the {len(words):,} words the LSTM wrote out a reading. They add up to "
+        f"{total:+.2f}; with the model's starting point of {bias:+.2f} that is a "
+        f"{p_positive:.0%} chance of positive (0 would be 50 %)."
+    )
+    if up:
+        text += f" Biggest pushes up: {', '.join(up)}."
+    if down:
+        text += f" Biggest pushes down: {', '.join(down)}."
+    return text
 
 
 def truncation_note(total_words: int, words_read: int, kept: str = "first") -> str:

@@ -33,6 +33,32 @@ def probability_bar(probability: float, height: int = 110) -> go.Figure:
     return figure
 
 
+def running_score(words: list[str], running, height: int = 260) -> go.Figure:
+    """The chance of positive as the LSTM's readings are added up word by word."""
+    values = [float(value) * 100 for value in running]
+    steps = list(range(1, len(values) + 1))
+    figure = go.Figure(
+        go.Scatter(
+            x=steps,
+            y=values,
+            mode="lines+markers" if len(values) <= 80 else "lines",
+            line=dict(color="#1f5fbf", width=2),
+            marker=dict(size=6),
+            customdata=words,
+            hovertemplate="word %{x}: “%{customdata}”<br>running total: %{y:.0f} %<extra></extra>",
+        )
+    )
+    figure.add_hline(y=50, line_dash="dot", line_color=NEUTRAL)
+    figure.update_layout(
+        height=height,
+        margin=dict(l=10, r=10, t=10, b=40),
+        xaxis=dict(title="words read", rangemode="tozero"),
+        yaxis=dict(title="chance positive", range=[0, 100.5], ticksuffix=" %", dtick=25),
+        showlegend=False,
+    )
+    return figure
+
+
 def score_histogram(probabilities) -> go.Figure:
     """How many reviews got each chance of being positive."""
     figure = go.Figure(

@@ -52,3 +52,20 @@ def test_review_diagram_and_truncation_note():
     assert "read all of them" in explain.truncation_note(12, 12)
     with pytest.raises(ValueError, match="no words"):
         explain.review_diagram([], 0.5)
+
+
+def test_review_diagram_with_readings_shows_one_per_step_and_the_total():
+    figure = explain.review_diagram(["not", "bad", "at", "all"], 0.61, [-0.5, 0.9, 0.1, -0.05])
+    texts = [a.text for a in figure.layout.annotations]
+    assert figure.layout.meta["steps"] == 4
+    assert {"-0.50", "+0.90", "+0.10", "-0.05"} <= set(texts)
+    assert "61% positive" in figure.layout.title.text
+    with pytest.raises(ValueError, match="must match"):
+        explain.review_diagram(["a", "b"], 0.5, [0.1])
+
+
+def test_readings_summary_names_the_total_and_the_biggest_pushes():
+    text = explain.readings_summary(["not", "bad", "at", "all"], [-0.5, 0.9, 0.1, -0.05], 0.2, 0.66)
+    assert "4 words" in text and "+0.45" in text and "+0.20" in text and "66%" in text
+    assert "up: “bad” +0.90, “at” +0.10." in text
+    assert "down: “not” -0.50, “all” -0.05." in text

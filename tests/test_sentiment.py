@@ -279,3 +279,20 @@ def test_the_shipped_model_in_plain_words_reads_everything_through_the_lstm(ship
     assert names.index("N-gram evidence") < names.index("LSTM") < names.index("Sum over words")
     assert names[-1] == "Dense" and "Vocabulary" in names and "Keep words" in names
     assert sum(row.parameters for row in rows) == shipped.model_.count_params()
+
+
+def test_the_lstms_readings_add_up_to_the_score(shipped):
+    text = "I expected to hate it, but honestly it was not bad at all."
+    readings = shipped.readings(text)
+    assert readings.words[-3:] == ["bad", "at", "all"] and len(readings.readings) == 13
+    score = shipped.predict_proba([text])[0]
+    assert abs(readings.p_positive - score) < 1e-5
+    assert abs(readings.running_probability()[-1] - score) < 1e-5
+
+
+def test_readings_of_a_session_model_whose_layers_are_shared_with_training(tiny_model):
+    model, _ = tiny_model
+    readings = model.readings("a fine film with a dull ending")
+    assert (
+        abs(readings.p_positive - model.predict_proba(["a fine film with a dull ending"])[0]) < 1e-5
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import keras
@@ -20,6 +21,50 @@ CHUNK = 256
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
+@dataclass
+class WordReadings:
+    """The LSTM's reading at each word it read, in logit units (positive leans positive).
+
+    ``bias + readings.sum()`` is the model's logit; :attr:`p_positive` its probability.
+    """
+
+    total_words: int
+    words: list[str]
+    keep: str
+    readings: np.ndarray
+    bias: float
+
+    @property
+    def logit(self) -> float:
+        return self.bias + float(self.readings.sum())
+
+    @property
+    def p_positive(self) -> float:
+        return 1.0 / (1.0 + float(np.exp(-self.logit)))
+
+    def running_probability(self) -> np.ndarray:
+        """``sigmoid(bias + readings so far)`` after each word; the last equals the score."""
+        return 1.0 / (1.0 + np.exp(-(self.bias + np.cumsum(self.readings))))
+
+
+def _inputs_of(model: keras.Model, name: str) -> list:
+    """The tensors feeding layer ``name`` in ``model``'s own graph.
+
+    ``layer.input`` would not do: a layer shared with the training model has one call per graph.
+    """
+    pending, seen = list(model.outputs), set()
+    while pending:
+        history = pending.pop()._keras_history
+        node = history.operation._inbound_nodes[history.node_index]
+        if history.operation.name == name:
+            return list(node.input_tensors)
+        for tensor in node.input_tensors:
+            if id(tensor) not in seen:
+                seen.add(id(tensor))
+                pending.append(tensor)
+    raise ValueError(f"The model has no layer named {name!r}.")
+
+
 class SentimentModel:
     """A trained review model with ``predict_proba(list[str]) -> np.ndarray``.
 
@@ -32,6 +77,7 @@ class SentimentModel:
     def __init__(self, keras_model: keras.Model):
         self.model_ = keras_model
         self._vocabulary: list[str] | None = None
+        self._steps: keras.Model | None = None
         # model.predict builds a dataset and a loop per call (~40 ms); a traced function does not
         self._score = tf.function(
             lambda texts: keras_model(texts, training=False),
@@ -75,6 +121,32 @@ class SentimentModel:
         total = int(tf.reduce_sum(tf.cast(ids > 0, "int32")))
         kept = truncate(ids).numpy()[0]
         return total, [self._vocabulary[i] for i in kept if i > 0], truncate.keep
+
+    def readings(self, text: str) -> WordReadings | None:
+        """What the LSTM wrote out at each word it read of ``text``, in the score's own units.
+
+        The model's score is ``sigmoid(bias + sum of the readings)`` exactly, because the LSTM's
+        outputs are summed over the words and then pass one Dense layer (dropout is off when
+        scoring). None for a model without the ``sum_over_words`` and ``score`` layers.
+        """
+        read = self.words_read(text)
+        names = {layer.name for layer in self.model_.layers}
+        if read is None or not {"sum_over_words", "score"} <= names:
+            return None
+        total, words, keep = read
+        if self._steps is None:
+            self._steps = keras.Model(
+                self.model_.input, _inputs_of(self.model_, "sum_over_words")[0]
+            )
+        outputs = self._steps(tf.constant([str(text)])).numpy()[0][: len(words)]
+        kernel, bias = self.model_.get_layer("score").get_weights()
+        return WordReadings(
+            total_words=total,
+            words=words,
+            keep=keep,
+            readings=(outputs @ kernel[:, 0]).astype("float64"),
+            bias=float(bias[0]),
+        )
 
     def save(self, directory: str | Path) -> Path:
         """Write the model as ``sentiment.keras`` inside ``directory``; return the file path."""
