@@ -8,10 +8,11 @@ next run turns it into a result.
 
 import streamlit as st
 
-from core import backtest, charts, forecast, prices
+from core import backtest, forecast, prices
 from core import forecast_report as report
 from core.paths import SAMPLES
 from ui import explain as ui_explain
+from ui import forecast as ui_forecast
 
 SAMPLE_NAMES = {path.stem: label for label, path in SAMPLES.items()}
 FORECAST_TERMS = [
@@ -42,19 +43,6 @@ HELP = {
 @st.cache_data(show_spinner=False, max_entries=16)
 def load(data: bytes, column: str | None) -> prices.PriceData:
     return prices.load_prices(data, column)
-
-
-def show(figure, key: str) -> None:
-    big = st.session_state.get("presentation", False)
-    st.plotly_chart(charts.enlarge(figure) if big else figure, key=key)
-
-
-def readings(items: list[report.Reading], columns: int = 3) -> None:
-    cards = st.columns(columns)
-    for index, item in enumerate(items):
-        with cards[index % columns], st.container(border=True):
-            st.metric(item.label, item.value)
-            st.caption(item.reading)
 
 
 def url_setup() -> dict:
@@ -156,16 +144,7 @@ def train(series, settings: dict) -> None:
         # A click reruns the page, which interrupts fit; fit keeps its best epoch on the way out.
         stop_slot = st.empty()
         stop_slot.button("Stop", key="stop_training", icon=":material/stop_circle:")
-        bar, curve = st.progress(0.0, text="Preparing windows"), st.empty()
-        losses: dict[str, list[float]] = {"loss": [], "val_loss": []}
-
-        def on_epoch(epoch):
-            for key in losses:
-                losses[key].append(epoch.logs.get(key, float("nan")))
-            val = epoch.logs.get("val_loss", float("nan"))
-            bar.progress(epoch.fraction, f"Epoch {epoch.epoch} of {epoch.epochs}: val {val:.4f}")
-            curve.plotly_chart(charts.losses(losses), key=f"live_loss_{epoch.epoch}")
-
+        on_epoch = ui_forecast.epoch_progress()
         try:
             model.fit(series, progress=on_epoch)
         except ValueError as error:
@@ -210,110 +189,8 @@ def finish_pending() -> None:
     }
 
 
-def render_result(result: dict, settings: dict) -> None:
-    model, evaluation, check = result["model"], result["evaluation"], result["check"]
-    if result["settings"] != settings:
-        st.warning("These results are from other settings or data; press **Train the LSTM**.")
-    if model.stopped_:
-        st.info(
-            f"Training was stopped after {model.epochs_run_} of {model.epochs} epochs; the model "
-            f"keeps epoch {model.best_epoch_}, the best on validation days."
-        )
-    (st.success if evaluation.skill_ratio < 0.9995 else st.warning)(evaluation.reading)
-    readings(report.readings(evaluation, model) + report.horizon_readings(check))
-
-    a, b, c = st.columns(3)
-    show_persistence = a.toggle("Show tomorrow = today", value=True, key="show_persistence")
-    show_train = b.toggle("Show the LSTM on training days", value=False, key="show_train")
-    show_band = c.toggle(f"Show the {check.level:.0%} band", value=True, key="show_band")
-    overlays = overlay_choice(result)
-    show(
-        charts.predictions(
-            result["series"],
-            evaluation.predictions,
-            show_persistence=show_persistence,
-            train_fit=result["train_fit"] if show_train else None,
-            future=result["future"],
-            band=check.band if show_band else None,
-            overlays=overlays,
-        ),
-        "predictions_chart",
-    )
-    left, right = st.columns(2)
-    with left:
-        show(charts.horizon_errors(check.steps), "horizon_errors_chart")
-        st.caption("Errors grow with distance because each day's forecast feeds the next.")
-    with right:
-        show(charts.band_coverage(check.steps, check.level), "band_coverage_chart")
-        st.caption(f"On target when the line sits on the dashed {check.level:.0%} line.")
-    ui_explain.forecast_story(model)
-    if not st.session_state.get("presentation"):
-        render_details(result)
-
-
-def overlay_choice(result: dict) -> dict:
-    """Up to two earlier runs on the same data, picked by the user, as chart overlays."""
-    same = {
-        run["label"]: run["predictions"]
-        for run in st.session_state.get("forecast_runs", [])
-        if run["label"] != result["label"]
-        and (run["settings"]["data"], run["settings"]["column"])
-        == (result["settings"]["data"], result["settings"]["column"])
-    }
-    if not same:
-        return {}
-    picked = st.multiselect(
-        "Overlay earlier runs (up to two)", list(same), max_selections=2, key="overlay_runs"
-    )
-    return {f"{label} prediction": same[label] for label in picked}
-
-
-def render_details(result: dict) -> None:
-    evaluation, check = result["evaluation"], result["check"]
-    left, right = st.columns(2)
-    with left:
-        st.subheader("Scores on the test part")
-        st.dataframe(report.metrics_table(evaluation), width="stretch")
-        st.caption("RMSE and MAE are in the price's units; lower is better for all but direction.")
-    with right:
-        st.subheader(f"Next {len(check.band)} business days")
-        st.dataframe(report.future_table(check.band, check.level), width="stretch")
-        st.caption(
-            f"The band should hold the real price {check.level:.0%} of the time; it is "
-            "measured on validation days and checked on test days."
-        )
-    show(charts.losses(result["model"].history_), "loss_chart")
-    st.caption("Training keeps the epoch with the lowest validation loss.")
-    left, right = st.columns(2)
-    left.download_button(
-        "Download predictions (CSV)",
-        result["predictions_csv"],
-        file_name="lstm_predictions.csv",
-        mime="text/csv",
-        key="download_predictions",
-    )
-    right.download_button(
-        "Download the model (.keras)",
-        result["model_file"],
-        file_name="lstm_forecaster.keras",
-        mime="application/octet-stream",
-        key="download_model",
-    )
-
-
-def render_history() -> None:
-    runs = st.session_state.get("forecast_runs", [])
-    if not runs:
-        return
-    st.subheader("Runs in this session")
-    st.dataframe(report.history_table(runs), width="stretch")
-    st.caption("Every training you ran here, oldest first; a lower skill ratio is better.")
-    if st.button("Clear history", key="clear_history", icon=":material/delete:"):
-        st.session_state["forecast_runs"] = []
-        st.rerun()
-
-
-def render_backtest(series, settings: dict) -> None:
+def run_backtest(series, settings: dict) -> None:
+    """The walk-forward backtest: run on request, then the latest one is shown."""
     st.subheader("Walk-forward backtest")
     st.caption(
         f"Retrains the model {backtest.DEFAULT_FOLDS} times, each time on all days before a "
@@ -331,20 +208,7 @@ def render_backtest(series, settings: dict) -> None:
             st.error(str(error))
             return
         st.session_state["forecast_backtest"] = {"result": result, "settings": settings}
-    stored = st.session_state.get("forecast_backtest")
-    if stored is None:
-        return
-    result = stored["result"]
-    if stored["settings"] != settings:
-        st.warning("This backtest used other settings or data; run it again to update it.")
-    st.success(result.reading)
-    readings(report.backtest_readings(result))
-    show(charts.backtest_folds(series, result.fold_table()), "backtest_chart")
-    st.dataframe(report.backtest_table(result), width="stretch")
-    st.caption(
-        f"Each fold trained up to {backtest.DEFAULT_EPOCHS} epochs; the backtest took "
-        f"{result.seconds:.0f} s. Skill ratio below 1 means the LSTM beat tomorrow = today."
-    )
+    ui_forecast.render_backtest(st.session_state.get("forecast_backtest"), series, settings)
 
 
 st.title("Stock forecast")
@@ -370,11 +234,7 @@ except ValueError as error:
 st.session_state["forecast_data"] = (data_name, raw, loaded.column)
 
 if not presenting:
-    st.success(loaded.report)
-    for note in loaded.notes:
-        st.info(note)
-    with st.expander("The history you loaded", expanded=False):
-        st.plotly_chart(charts.price_history(loaded.series), key="history_chart")
+    ui_forecast.render_loaded(loaded)
     train_now = settings_form(setup)
 else:
     train_now = st.button("Train the LSTM", type="primary", key="present_train")
@@ -393,7 +253,7 @@ if result is None:
         "Pick your settings and press **Train the LSTM**. The default run takes under a minute."
     )
 else:
-    render_result(result, settings)
+    ui_forecast.render_result(result, settings)
 if not presenting:
-    render_history()
-    render_backtest(loaded.series, settings)
+    ui_forecast.render_history()
+    run_backtest(loaded.series, settings)
