@@ -296,3 +296,14 @@ def test_readings_of_a_session_model_whose_layers_are_shared_with_training(tiny_
     assert (
         abs(readings.p_positive - model.predict_proba(["a fine film with a dull ending"])[0]) < 1e-5
     )
+
+
+def test_example_verdicts_say_whether_the_model_read_the_writer_right():
+    from core.sentiment import card
+
+    negation = card.EXAMPLES["Negation"]
+    assert "meant this as positive, and the model read it" in card.example_verdict(negation, 0.8)
+    assert "a mistake" in card.example_verdict(negation, 0.2)
+    assert "genuinely mixed" in card.example_verdict(card.EXAMPLES["Mixed"], 0.3)
+    assert card.example_verdict("My own review.", 0.9) is None
+    assert set(card.MEANT) == set(card.EXAMPLES)

@@ -41,6 +41,9 @@ def test_example_click_fills_and_scores(page):
     assert not page.exception
     assert page.text_area(key="review").value.startswith("A complete waste")
     assert any(header.value.startswith("Negative") for header in page.subheader)
+    assert "The writer meant this as negative, and the model read it that way." in texts_of(
+        page.caption
+    )
 
 
 def test_script_tags_in_a_review_are_shown_as_text(page):

@@ -30,6 +30,9 @@ def show_one(model, text: str, key: str) -> None:
     st.subheader(f"{label_of(probability).capitalize()} · {probability:.0%}")
     st.plotly_chart(text_charts.probability_bar(probability), key=f"bar_{key}")
     st.write(reading_of(probability))
+    verdict = card.example_verdict(prepared.text, probability)
+    if verdict:
+        st.caption(verdict)
     st.markdown("**Which words moved the score**")
     st.markdown(highlight_html(explanation), unsafe_allow_html=True)
     st.caption(

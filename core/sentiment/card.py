@@ -17,6 +17,35 @@ EXAMPLES = {
     "masterpiece of boredom.",
 }
 
+# what each example's writer meant: 1 positive, 0 negative, None genuinely mixed
+MEANT = {
+    "Clearly positive": 1,
+    "Clearly negative": 0,
+    "Negation": 1,
+    "Mixed": None,
+    "Sarcastic": 0,
+}
+
+
+def example_verdict(text: str, probability: float) -> str | None:
+    """For one of the example reviews, whether the model read it as its writer meant it."""
+    name = next((name for name, example in EXAMPLES.items() if example == text.strip()), None)
+    if name is None:
+        return None
+    meant = MEANT[name]
+    if meant is None:
+        return (
+            "This example is genuinely mixed: a score near 50 % is the honest answer, and "
+            "either label can be defended."
+        )
+    label = "positive" if meant else "negative"
+    if (probability >= 0.5) == bool(meant):
+        return f"The writer meant this as {label}, and the model read it that way."
+    return (
+        f"The writer meant this as {label}, but the model read it the other way: a mistake. "
+        "The coloured words show what misled it."
+    )
+
 
 ARCHITECTURE_NOTE = (
     "One LSTM reads the review word by word (up to its last 600 words). At each word it gets "
