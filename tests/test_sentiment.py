@@ -110,6 +110,12 @@ def test_prepare_review_truncates_and_flags_non_english():
     assert prepare_review("The film was great and I loved it").looks_english
 
 
+def test_very_short_reviews_get_a_notice_that_the_score_is_tentative():
+    assert any("little to go on" in note for note in prepare_review("Great!").notices)
+    assert any("little to go on" in note for note in prepare_review("Loved it so").notices)
+    assert prepare_review("I loved this film a lot").notices == []
+
+
 def test_split_reviews():
     assert split_reviews("  ", one_per_line=False) == []
     assert split_reviews("a\n\n b \n", one_per_line=True) == ["a", " b "]

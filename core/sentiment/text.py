@@ -14,6 +14,7 @@ import numpy as np
 
 MAX_CHARACTERS = 20_000
 MAX_EXPLAINED_WORDS = 400
+SHORT_REVIEW_WORDS = 4  # fewer words than this get a notice that the score is tentative
 WORD = re.compile(r"\S+")
 LETTERS = re.compile(r"[^\W\d_]+")
 # the most frequent English function words: English prose of 8+ words almost always has several
@@ -44,6 +45,11 @@ class PreparedReview:
             notes.append(
                 f"The text had {self.truncated_from:,} characters; only the first "
                 f"{MAX_CHARACTERS:,} were scored."
+            )
+        if 0 < len(WORD.findall(self.text)) < SHORT_REVIEW_WORDS:
+            notes.append(
+                "A review this short gives the model little to go on: it learned from reviews of "
+                "a few hundred words, so scores of very short texts stay closer to 50 %."
             )
         if not self.looks_english:
             notes.append(
