@@ -18,6 +18,8 @@ import streamlit as st
 # crowding out the threads that answer page loads (read by TensorFlow when it first starts).
 os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
 os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
+# and batch scoring of reviews on one thread too, for the same reason (read by core.sentiment)
+os.environ.setdefault("LSTM_LAB_SCORING_THREADS", "1")
 
 st.set_page_config(page_title="LSTM Lab", page_icon="🧪", layout="wide")
 

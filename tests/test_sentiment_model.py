@@ -141,3 +141,14 @@ def test_training_without_any_repeated_ngram_falls_back_to_words_alone():
     assert "ngram_evidence" not in {layer.name for layer in result.model.layers}
     scores = result.model(tf.constant(["w1a w2b", ""])).numpy()
     assert scores.shape == (2, 1) and np.all((scores >= 0) & (scores <= 1))
+
+
+def test_scoring_threads_follow_the_environment(monkeypatch):
+    from core.sentiment.scoring import scoring_threads
+
+    monkeypatch.setenv("LSTM_LAB_SCORING_THREADS", "1")
+    assert scoring_threads() == 1
+    monkeypatch.setenv("LSTM_LAB_SCORING_THREADS", "not a number")
+    assert 1 <= scoring_threads() <= 2
+    monkeypatch.delenv("LSTM_LAB_SCORING_THREADS")
+    assert 1 <= scoring_threads() <= 2

@@ -16,9 +16,18 @@ from core.sentiment import model as _custom_objects  # noqa: F401
 
 MODEL_FILE = "sentiment.keras"
 CHUNK = 256
-# chunks are scored on this many threads at once: the LSTM's steps are many small operations,
-# so one chunk keeps only one core busy
-WORKERS = max(1, min(2, os.cpu_count() or 1))
+
+def scoring_threads() -> int:
+    """How many chunks are scored at once: ``LSTM_LAB_SCORING_THREADS``, else up to 2 cores.
+
+    The LSTM's steps are many small operations, so one chunk keeps only one core busy. The app
+    sets 1, so one user's batch does not slow the pages of everyone else on the server.
+    """
+    try:
+        threads = int(os.environ.get("LSTM_LAB_SCORING_THREADS", "0"))
+    except ValueError:
+        threads = 0
+    return threads if threads > 0 else max(1, min(2, os.cpu_count() or 1))
 
 
 @dataclass
@@ -101,7 +110,7 @@ class SentimentModel:
             scores[chunk] = self._score(batch).numpy().reshape(-1)
 
         chunks = [order[start : start + CHUNK] for start in range(0, len(texts), CHUNK)]
-        with ThreadPoolExecutor(WORKERS) as pool:
+        with ThreadPoolExecutor(scoring_threads()) as pool:
             list(pool.map(score_chunk, chunks))
         return scores
 
