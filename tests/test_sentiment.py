@@ -313,3 +313,17 @@ def test_example_verdicts_say_whether_the_model_read_the_writer_right():
     assert "genuinely mixed" in card.example_verdict(card.EXAMPLES["Mixed"], 0.3)
     assert card.example_verdict("My own review.", 0.9) is None
     assert set(card.MEANT) == set(card.EXAMPLES)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "!!!", "\x00\x85\u2028", "😀" * 200, "a" * 20_000, "<br /><br />", "ok " * 900],
+)
+def test_odd_texts_score_read_and_explain_without_errors(shipped, text):
+    score = shipped.predict_proba([text])[0]
+    assert 0.0 <= score <= 1.0
+    readings = shipped.readings(text)
+    if readings.words:
+        assert abs(readings.p_positive - score) < 1e-5
+    explanation = explain(shipped, text)
+    assert abs(explanation.probability - score) < 1e-5
