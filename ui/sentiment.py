@@ -146,8 +146,10 @@ def model_card(model, metrics: dict) -> None:
         st.markdown(explain_model.glossary_markdown(["accuracy", "AUC", "validation"]))
     st.caption(
         f"Held-out: {n:,} IMDB reviews set aside by a fixed random split before training "
-        f"(data fingerprint {metrics['data']['held_out_sha256'][:12]}…). Literature numbers come "
-        "from the papers' own test sets, so they are anchors, not a race on equal terms."
+        f"(data fingerprint {metrics['data']['held_out_sha256'][:12]}…). They can be about films "
+        "that training reviews also discuss, so expect a little less on reviews of other films. "
+        "Literature numbers come from the papers' own test sets, so they are anchors, not a race "
+        "on equal terms."
     )
 
 
