@@ -13,6 +13,7 @@ from core.sentiment import (
     train_session_model,
 )
 from core.sentiment import data as reviews
+from core.sentiment.metrics import classification_metrics
 from ui import explain as ui_explain
 from ui import sentiment as view
 
@@ -97,7 +98,13 @@ def batch_tab(model) -> None:
         with st.spinner(f"Scoring {len(texts):,} reviews…"):
             _, probabilities = score_table(model, texts)
         st.session_state["batch_key"], st.session_state["batch_scores"] = cache_key, probabilities
-    view.show_batch(frame, st.session_state["batch_scores"])
+    probabilities = st.session_state["batch_scores"]
+    view.show_batch(frame, probabilities)
+    label_column, labels, note = reviews.labels_beside(frame, column)
+    if labels is not None:
+        view.show_batch_check(classification_metrics(labels, probabilities), label_column)
+    elif note:
+        st.caption(note)
 
 
 def card_tab(model) -> None:

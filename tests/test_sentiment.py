@@ -327,3 +327,11 @@ def test_odd_texts_score_read_and_explain_without_errors(shipped, text):
         assert abs(readings.p_positive - score) < 1e-5
     explanation = explain(shipped, text)
     assert abs(explanation.probability - score) < 1e-5
+
+
+def test_labels_beside_finds_parses_or_explains():
+    frame = pd.DataFrame({"text": ["a", "b"], "label": ["pos", "neg"]})
+    assert reviews.labels_beside(frame, "text")[1].tolist() == [1, 0]
+    assert reviews.labels_beside(frame[["text"]], "text") == (None, None, "")
+    column, labels, note = reviews.labels_beside(frame.assign(label=["x", "y"]), "text")
+    assert column == "label" and labels is None and "not labels" in note

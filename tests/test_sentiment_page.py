@@ -68,6 +68,29 @@ def test_batch_upload_scores_the_chosen_column(page):
     assert len(page.download_button) == 1
 
 
+def test_a_labelled_batch_is_checked_against_its_labels(page):
+    csv = (
+        b"review,sentiment\n"
+        b"A superb film with a wonderful cast.,pos\n"
+        b"Dreadful and boring from start to finish.,neg\n"
+        b"I loved every minute of this beautiful story.,positive\n"
+    )
+    page.file_uploader(key="batch_csv").set_value(("labelled.csv", csv, "text/csv")).run()
+    assert not page.exception
+    checked = next(metric for metric in page.metric if metric.label == "Accuracy on your labels")
+    assert checked.value.endswith("%")
+    assert "Of your 3 labelled reviews (column 'sentiment')" in texts_of(page.caption)
+
+
+def test_a_batch_with_unusable_labels_still_scores_and_says_why(page):
+    csv = b"review,label\nGreat.,maybe\nAwful.,no idea\n"
+    page.file_uploader(key="batch_csv").set_value(("odd.csv", csv, "text/csv")).run()
+    assert not page.exception
+    assert "of 2 reviews" in texts_of(page.markdown)
+    assert "Column 'label' was not used to check the scores" in texts_of(page.caption)
+    assert not any(metric.label == "Accuracy on your labels" for metric in page.metric)
+
+
 def test_bad_csv_shows_an_error_not_a_traceback(page):
     page.file_uploader(key="batch_csv").set_value(("empty.csv", b"review\n", "text/csv")).run()
     assert not page.exception

@@ -115,6 +115,33 @@ def show_batch(frame: pd.DataFrame, probabilities) -> None:
     )
 
 
+def show_batch_check(metrics: dict, label_column: str) -> None:
+    """How the scores compare with the labels the upload already had."""
+    st.subheader("Checked against your labels")
+    n, accuracy = metrics["n"], metrics["accuracy"]
+    wrong = round((1 - accuracy) * n)
+    left, middle, right = st.columns(3)
+    left.metric("Accuracy on your labels", f"{accuracy:.1%}")
+    left.caption(
+        f"Of your {n:,} labelled reviews (column {label_column!r}), the model agreed with "
+        f"{n - wrong:,} and disagreed with {wrong:,} ({card.one_in(1 - accuracy)})."
+    )
+    if metrics["roc_auc"] is not None:
+        middle.metric("ROC AUC", f"{metrics['roc_auc']:.3f}")
+        middle.caption(card.auc_reading(metrics["roc_auc"]))
+    else:
+        middle.caption("ROC AUC needs both positive and negative labels; this file has one kind.")
+    right.plotly_chart(
+        text_charts.confusion_matrix_figure(metrics["confusion_matrix"], "Your reviews"),
+        key="batch_confusion",
+    )
+    right.caption(card.confusion_reading(metrics["confusion_matrix"]))
+    st.caption(
+        "If these reviews come from the IMDB training data the model learned from, this "
+        "flatters it; reviews it never saw give the honest number."
+    )
+
+
 def model_card(model, metrics: dict) -> None:
     """Held-out numbers of the shipped model beside the baseline and the literature."""
     ours, baseline = metrics["held_out"], metrics["baseline"]

@@ -254,6 +254,24 @@ def labelled_reviews(
     return texts, labels
 
 
+def labels_beside(
+    frame: pd.DataFrame, text_column: str
+) -> tuple[str | None, np.ndarray | None, str]:
+    """The labels of a batch upload, when it has a label column: (column, labels, note).
+
+    ``labels`` is None when there is no column named like a label, or when its values are not
+    labels; ``note`` then says why, in a sentence for the page (empty when there is no column).
+    """
+    column = guess_column(frame.drop(columns=[text_column], errors="ignore"), LABEL_COLUMN_HINTS)
+    if column is None:
+        return None, None, ""
+    try:
+        labels = parse_labels(frame[column])
+    except ValueError as error:
+        return column, None, f"Column {column!r} was not used to check the scores. {error}"
+    return column, labels, ""
+
+
 def safe_for_spreadsheets(frame: pd.DataFrame) -> pd.DataFrame:
     """Prefix text cells that a spreadsheet would run as a formula (=, +, -, @) with a quote."""
     safe = frame.copy()
