@@ -218,6 +218,8 @@ def test_training_rejects_too_little_data():
         train_session_model(["good", "bad"], [1, 0], TINY)
     with pytest.raises(ValueError, match="lstm_units is 0"):
         ModelSettings(lstm_units=0).validate()
+    with pytest.raises(ValueError, match="sum_dropout is 1.0"):
+        ModelSettings(sum_dropout=1.0).validate()
 
 
 def test_load_model_explains_a_missing_folder(tmp_path):

@@ -44,6 +44,10 @@ class ModelSettings:
             value = getattr(self, name)
             if not low <= value <= high:
                 raise ValueError(f"{name} is {value}; use a value from {low:,} to {high:,}.")
+        for name in ("dropout", "sum_dropout"):
+            value = getattr(self, name)
+            if not 0.0 <= value < 1.0:
+                raise ValueError(f"{name} is {value}; use a share from 0 up to (not including) 1.")
         if self.ngram_features < 0:
             raise ValueError(f"ngram_features is {self.ngram_features}; use 0 (off) or more.")
         return self

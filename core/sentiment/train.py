@@ -28,7 +28,7 @@ from core.sentiment.settings import ModelSettings
 
 SEED = 1234
 BATCH_SIZE = 64
-REGULARISATION_GRID = (1.0, 10.0, 30.0)
+REGULARISATION_GRID = (1.0, 10.0, 30.0)  # C values the TF-IDF baseline picks from on validation
 CHUNK = 512
 
 
