@@ -252,18 +252,29 @@ def readings_summary(words: list[str], readings, bias: float, p_positive: float)
     readings = [float(value) for value in readings]
     total = sum(readings)
     order = sorted(range(len(words)), key=lambda i: readings[i])
-    up = [f"“{words[i]}” {readings[i]:+.2f}" for i in reversed(order[-3:]) if readings[i] > 0]
-    down = [f"“{words[i]}” {readings[i]:+.2f}" for i in order[:3] if readings[i] < 0]
+    up = [f"“{words[i]}” ({readings[i]:+.2f})" for i in reversed(order[-3:]) if readings[i] > 0]
+    down = [f"“{words[i]}” ({readings[i]:+.2f})" for i in order[:3] if readings[i] < 0]
+    where = f"At each of the {len(words):,} words" if len(words) > 1 else "At its one word"
     text = (
-        f"At each of the {len(words):,} words the LSTM wrote out a reading. They add up to "
-        f"{total:+.2f}; with the model's starting point of {bias:+.2f} that is a "
-        f"{p_positive:.0%} chance of positive (0 would be 50 %)."
+        f"{where} the LSTM wrote out a reading. They add up to {total:+.2f}; with the model's "
+        f"starting point of {bias:+.2f} that makes {total + bias:+.2f}, a {p_positive:.0%} chance "
+        "of positive (a total of 0 would mean 50%)."
     )
     if up:
-        text += f" Biggest pushes up: {', '.join(up)}."
-    if down:
-        text += f" Biggest pushes down: {', '.join(down)}."
+        text += f" Its highest readings came after {_listed(up)}"
+        text += f"; its lowest after {_listed(down)}." if down else "."
+    elif down:
+        text += f" Its lowest readings came after {_listed(down)}."
+    if up or down:
+        text += (
+            " A reading reflects everything read so far, so it can stay high or low for a few "
+            "words after a strong one."
+        )
     return text
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def truncation_note(total_words: int, words_read: int, kept: str = "first") -> str:

@@ -67,5 +67,5 @@ def test_review_diagram_with_readings_shows_one_per_step_and_the_total():
 def test_readings_summary_names_the_total_and_the_biggest_pushes():
     text = explain.readings_summary(["not", "bad", "at", "all"], [-0.5, 0.9, 0.1, -0.05], 0.2, 0.66)
     assert "4 words" in text and "+0.45" in text and "+0.20" in text and "66%" in text
-    assert "up: “bad” +0.90, “at” +0.10." in text
-    assert "down: “not” -0.50, “all” -0.05." in text
+    assert "highest readings came after “bad” (+0.90) and “at” (+0.10)" in text
+    assert "lowest after “not” (-0.50) and “all” (-0.05)." in text
