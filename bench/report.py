@@ -64,6 +64,11 @@ def fmt(value, digits: int = 2, suffix: str = "") -> str:
     return f"{value}{suffix}"
 
 
+def targets_block(rows: list[list]) -> list[str]:
+    """A section's "Targets" heading and its (target, measured, result) table."""
+    return ["### Targets", "", table(["Target", "Measured", "Result"], rows), ""]
+
+
 def table(header: list[str], rows: list[list]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
@@ -266,32 +271,25 @@ def sentiment_section(sentiment: dict) -> list[str]:
     if training.get("reported"):
         out.append(f"The shipped model's metrics.json records: {training['reported']}.")
     checks = sentiment["targets"]
-    out += [
-        "",
-        "### Targets",
-        "",
-        table(
-            ["Target", "Measured", "Result"],
+    out += [""] + targets_block(
+        [
             [
-                [
-                    "predict_proba ≥ 8× faster than model.predict (p50)",
-                    fmt(latency["ratio_p50"], 1, "×"),
-                    verdict(checks["latency_ratio_8x"]),
-                ],
-                [
-                    "One review ≤ 5 ms p50",
-                    fmt(latency["predict_proba_ms"]["p50"], 2, " ms"),
-                    verdict(checks["latency_p50_5ms"]),
-                ],
-                [
-                    "Batch throughput ≥ 5,000 reviews/s",
-                    fmt(throughput["reviews_per_s"], 0),
-                    verdict(checks["throughput_5000"]),
-                ],
+                "predict_proba ≥ 8× faster than model.predict (p50)",
+                fmt(latency["ratio_p50"], 1, "×"),
+                verdict(checks["latency_ratio_8x"]),
             ],
-        ),  # fmt: skip
-        "",
-    ]
+            [
+                "One review ≤ 5 ms p50",
+                fmt(latency["predict_proba_ms"]["p50"], 2, " ms"),
+                verdict(checks["latency_p50_5ms"]),
+            ],
+            [
+                "Batch throughput ≥ 5,000 reviews/s",
+                fmt(throughput["reviews_per_s"], 0),
+                verdict(checks["throughput_5000"]),
+            ],
+        ]
+    )
     return out
 
 
@@ -334,21 +332,15 @@ def app_section(app: dict) -> list[str]:
     ]
     if app.get("sentiment_error") or app.get("sentiment_note"):
         out += [f"Sentiment page: {app.get('sentiment_note') or app['sentiment_error']}", ""]
-    out += [
-        "### Targets",
-        "",
-        table(
-            ["Target", "Measured", "Result"],
+    out += targets_block(
+        [
             [
-                [
-                    "Home ≤ 2 s after the server answers",
-                    fmt(app["home_after_health_s"], 2, " s"),
-                    verdict(app["targets"]["home_within_2s_of_health"]),
-                ]
-            ],
-        ),  # fmt: skip
-        "",
-    ]
+                "Home ≤ 2 s after the server answers",
+                fmt(app["home_after_health_s"], 2, " s"),
+                verdict(app["targets"]["home_within_2s_of_health"]),
+            ]
+        ]
+    )
     return out
 
 
