@@ -91,8 +91,13 @@ class EvidenceTables:
 
 def fit_tables(counts, labels, regularisation: float) -> EvidenceTables:
     ratio = log_count_ratio(counts, labels)
+    return _fit_weights(weighted_features(counts, ratio), labels, ratio, regularisation)
+
+
+def _fit_weights(features, labels, ratio: np.ndarray, regularisation: float) -> EvidenceTables:
+    """Logistic regression on ``features`` (built with ``ratio``) as evidence tables."""
     model = LogisticRegression(C=regularisation, max_iter=3000)
-    model.fit(weighted_features(counts, ratio), np.asarray(labels).astype(int))
+    model.fit(features, np.asarray(labels).astype(int))
     return EvidenceTables(ratio, model.coef_.ravel().astype("float32"), float(model.intercept_[0]))
 
 
@@ -124,10 +129,14 @@ def fit_evidence(
     validation_labels = np.asarray(validation_labels).astype(int)
     train_counts = count_matrix(train_indices, table_size)
     validation_counts = count_matrix(validation_indices, table_size)
+    # the ratios and features do not depend on the regularisation: build them once for the grid
+    ratio = log_count_ratio(train_counts, train_labels)
+    train_features = weighted_features(train_counts, ratio)
+    validation_features = weighted_features(validation_counts, ratio)
     best = None
     for regularisation in REGULARISATION_GRID:
-        tables = fit_tables(train_counts, train_labels, regularisation)
-        logits = weighted_features(validation_counts, tables.ratio) @ tables.coef
+        tables = _fit_weights(train_features, train_labels, ratio, regularisation)
+        logits = validation_features @ tables.coef
         accuracy = float(np.mean((logits + tables.intercept > 0) == validation_labels))
         if log:
             log(f"n-gram weights, C={regularisation}: validation accuracy {accuracy:.4f}")
