@@ -9,20 +9,29 @@ message says what was found, what is needed and how to fix it.
 from __future__ import annotations
 
 import csv
-import io
-import itertools
 import os
 import re
 import unicodedata
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-MAX_UPLOAD_MB = 50  # same as .streamlit/config.toml server.maxUploadSize
+from core import textio
+
+MAX_UPLOAD_MB = textio.UPLOAD_LIMIT_MB
 MAX_LINE_CHARS = 10_000  # a price row is one date and a few numbers
-SNIFF_LINES = 200
+MAX_ROWS = 2_000_000  # 5,000 years of trading days
+# Cells bound the parsed table's memory.
+LIMITS = textio.TableLimits(
+    max_line_chars=MAX_LINE_CHARS,
+    max_lines=2 * MAX_ROWS,  # room for blank lines between rows
+    max_columns=100,  # each text column is tried as dates in 25 formats: keep that bounded
+    max_rows=MAX_ROWS,
+    max_cells=10_000_000,
+    line_hint="a price CSV has short lines, a date and a few numbers",
+    advice="Upload a shorter history or remove columns you do not need.",
+)
 DATE_SAMPLE_SIZE = 500
 MIN_DATE_SHARE = 0.5  # share of filled cells that must parse for a column to count as dates
 MIN_NUMERIC_SHARE = 0.9  # share of filled cells that must read as numbers for a numeric column
@@ -40,16 +49,10 @@ DATE_FORMATS = (
     "%m/%d/%y", "%d/%m/%y", "%y/%m/%d", "%d.%m.%y", "%y.%m.%d", "%d-%m-%y", "%y-%m-%d", "%m-%d-%y",
     "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%d-%b-%y",
 )
-MAGIC_NUMBERS = {
-    b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
-    b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP archive (an Excel .xlsx workbook is one)",
-    b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook", b"\x1f\x8b": "a gzip archive",
-}
 SUFFIX_SCALE = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 # Literal characters and no \s, so pandas keeps the fast pyarrow path instead of Python's re.
 NUMBER_NOISE = "[ \t\u00a0\u202f'\u2019$\u20ac\u00a3\u00a5\u20b9%]"
 TIME_OF_DAY = r"[T ]\d{1,2}:\d{2}.*$"
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 NUMBERISH = re.compile(r"[-+\u2212]?[$\u20ac\u00a3]?\s?(\d[\d.,]*)\s?[%KMBkmb]?")
 # Column-name keys are lower-case ASCII letters and digits ("Adj. Close" -> "adjclose").
 ADJUSTED_WORDS = ("adj",)
@@ -61,7 +64,7 @@ CHANGE_WORDS = ("change", "chg", "pct", "percent", "zmiana", "anderung", "var", 
 TIME_NAMES = {"time", "zeit", "uhrzeit", "hora", "heure", "ora", "czas", "godzina"}
 
 
-class PriceFileError(ValueError):
+class PriceFileError(textio.UploadError):
     """A price file that cannot be used; the message tells the user how to fix it."""
 
 
@@ -128,7 +131,7 @@ def load_prices(data: bytes, column: str | None = None) -> PriceData:
     """
     try:
         return _load(data, column)
-    except PriceFileError:
+    except textio.UploadError:  # price-file errors included: their messages are for the user
         raise
     except Exception as exc:  # any other failure still reaches the user as a readable message
         raise PriceFileError(f"Could not read the file as a price table ({str(exc)[:200]}). "
@@ -171,8 +174,9 @@ def _load(data: bytes, column: str | None) -> PriceData:
     text, notes = _decode(data)
     text, delimiter = _separator_hint(text)
     lines = _check_lines(text)
-    delimiter = delimiter or _sniff_delimiter(lines)
-    mark, votes = _decimal_mark(lines, delimiter)
+    delimiter = delimiter or _sniff_delimiter(lines.first)
+    textio.check_columns(lines, delimiter, LIMITS, "The file")
+    mark, votes = _decimal_mark(lines.first, delimiter)
     if mark == "," and votes:
         notes.append("Read ',' as the decimal mark and '.' as the thousands separator.")
     frame = _read_table(text, delimiter, mark)
@@ -189,34 +193,13 @@ def _too_big(size: int) -> str:
 
 
 def _decode(data: bytes) -> tuple[str, list[str]]:
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise PriceFileError(f"Expected the file's bytes, got {type(data).__name__}. "
-                             "Pass the uploaded file's contents (bytes).")
-    data = bytes(data)
-    if not data:
-        raise PriceFileError(f"The file is empty (0 bytes). {HOW_TO_FIX}")
-    if len(data) > MAX_UPLOAD_MB * 2**20:
-        raise PriceFileError(_too_big(len(data)))
-    for magic, kind in MAGIC_NUMBERS.items():
-        if data.startswith(magic):
-            raise PriceFileError(f"The file is {kind}, not CSV text. Export or save the prices "
-                                 "as CSV (comma- or semicolon-separated text) and upload that.")
-    notes = []
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
-    elif b"\x00" in data:
-        raise PriceFileError("The file contains binary data (NUL bytes), not CSV text. Upload "
-                             "the CSV export itself; a UTF-16 file needs its byte-order mark.")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-            notes.append("The file is not UTF-8; read it as Windows-1252 (Western European) text.")
-    head = text[:65_536]
-    if len(CONTROL_CHARS.findall(head)) > 0.01 * len(head):
-        raise PriceFileError(f"The file looks like binary data, not CSV text. {HOW_TO_FIX}")
-    return text.lstrip("\ufeff"), notes
+    if isinstance(data, bytes | bytearray | memoryview):
+        if not data:
+            raise PriceFileError(f"The file is empty (0 bytes). {HOW_TO_FIX}")
+        if len(data) > MAX_UPLOAD_MB * 2**20:
+            raise PriceFileError(_too_big(len(data)))
+    read = textio.read_text(data, "The file")  # unpacks .gz/.zip within the limit, decodes
+    return read.text, list(read.notes)
 
 
 def _separator_hint(text: str) -> tuple[str, str | None]:
@@ -226,34 +209,22 @@ def _separator_hint(text: str) -> tuple[str, str | None]:
     return (rest, hint.group(1)) if hint else (text, None)
 
 
-def _check_lines(text: str) -> list[str]:
-    """Return the first non-blank lines after checking that no line is absurdly long."""
-    lines = text.splitlines()
-    longest = max(map(len, lines), default=0)
-    if longest > MAX_LINE_CHARS:
-        number = next(i for i, line in enumerate(lines, 1) if len(line) == longest)
-        raise PriceFileError(f"Line {number:,} is {longest:,} characters long; a price CSV has "
-                             "short lines (a date and a few numbers). Check that this is a CSV "
-                             "export of daily prices.")
-    filled = list(itertools.islice((line for line in lines if line.strip()), SNIFF_LINES))
-    if not filled:
+def _check_lines(text: str) -> textio.Lines:
+    """The first non-blank lines and the line count, after the line checks of :data:`LIMITS`."""
+    lines = textio.scan_lines(text, LIMITS, "The file")
+    if not lines.first:
         raise PriceFileError(f"The file has only blank space, no data. {HOW_TO_FIX}")
-    return filled
+    return lines
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
     """Pick the separator that gives the header most columns and the rows the same count."""
-    scores = {}
-    for delimiter in (",", ";", "\t", "|"):
-        rows = list(csv.reader(lines, delimiter=delimiter, skipinitialspace=True))
-        width = len(rows[0])
-        if width >= 2:
-            scores[delimiter] = (np.mean([len(row) in (width, width + 1) for row in rows]), width)
-    if not scores:
+    delimiter = textio.sniff_separator(lines)
+    if delimiter is None:
         raise PriceFileError(f"Found only one column: the first line {lines[0][:80]!r} has no "
                              "commas, semicolons, tabs or '|'. Need a date column and a price "
                              "column separated by one of these.")
-    return max(scores, key=scores.__getitem__)
+    return delimiter
 
 
 def _decimal_mark(lines: list[str], delimiter: str) -> tuple[str, int]:
@@ -288,14 +259,11 @@ def _decimal_hint(digits: str) -> str | None:
 
 def _read_table(text: str, delimiter: str, mark: str) -> pd.DataFrame:
     try:
-        with warnings.catch_warnings():  # pandas only warns when it cuts extra fields off a line
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(io.BytesIO(text.encode()), sep=delimiter, skipinitialspace=True,
-                                index_col=False, na_values=NULL_TOKENS, keep_default_na=False,
+        frame = textio.read_csv(text, delimiter, LIMITS, "The file", skipinitialspace=True,
+                                na_values=NULL_TOKENS, keep_default_na=False,
                                 decimal=mark if mark != delimiter else ".", low_memory=False)
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
-        found = re.search(r"Expected \d+ fields in line \d+, saw \d+", str(exc))
-        detail = found.group() if found else "a line has more fields than the header"
+        detail = textio.parser_problem(exc)
         raise PriceFileError(f"Could not split the file into columns at {delimiter!r}: {detail}. "
                              "Every line needs the same number of separators; look for stray "
                              "separators or quotes on that line.") from exc
@@ -362,8 +330,8 @@ def _find_dates(frame: pd.DataFrame) -> tuple[str, pd.Series, list[str]]:
         if best is None or top > best[0]:
             best = (top, name, [fmt for fmt in DATE_FORMATS if shares[fmt] == top])
     if best is None or best[0] < MIN_DATE_SHARE:
-        raise PriceFileError(f"No date column found among {', '.join(frame.columns)}: no column "
-                             "reads as dates. Need a column of dates such as 2024-01-31, "
+        raise PriceFileError(f"No date column found among {textio.names_shown(frame.columns)}: "
+                             "no column reads as dates. Need a column of dates such as 2024-01-31, "
                              "01/31/2024 or 31.01.2024.")
     _, name, formats = best
     dates, notes = _resolve_order(_date_text(frame[name]), formats)
@@ -466,8 +434,9 @@ def _is_default_candidate(name: str, numbers: _Numbers) -> bool:
 
 def _pick_column(numbers: dict[str, _Numbers], column: str | None, names: pd.Index) -> str:
     if not numbers:
-        raise PriceFileError(f"No price column found: none of the columns {', '.join(names)} "
-                             "holds numbers. Need at least one column of prices such as 123.45.")
+        raise PriceFileError(f"No price column found: none of the columns "
+                             f"{textio.names_shown(names)} holds numbers. Need at least one column "
+                             "of prices such as 123.45.")
     valid = ", ".join(numbers)
     if column is not None:
         wanted = str(column).strip().casefold()

@@ -36,6 +36,7 @@ def _score(args) -> int:
 
 
 def _evaluate(args) -> int:
+    from core import textio
     from core.sentiment import load_model
     from core.sentiment.data import labelled_reviews, read_review_csv
     from core.sentiment.metrics import classification_metrics
@@ -43,7 +44,7 @@ def _evaluate(args) -> int:
     path = Path(args.csv)
     if not path.is_file():
         raise ValueError(f"{path} does not exist; pass a .csv or .csv.gz file.")
-    frame = read_review_csv(path.read_bytes(), path.name)
+    frame = read_review_csv(textio.read_file(path), path.name)
     texts, labels = labelled_reviews(frame, args.text_column, args.label_column)
     model = load_model(args.model)
     metrics = classification_metrics(labels, model.predict_proba(texts))

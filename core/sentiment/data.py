@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import codecs
 import csv
-import gzip
 import hashlib
-import io
-import zlib
 from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
 import pandas as pd
+
+from core import textio
 
 SPLIT_SEED = 20240603
 N_VALIDATION = 2_500
@@ -110,79 +108,65 @@ def split_corpus(corpus: pd.DataFrame | None = None, with_rotten_tomatoes: bool 
 
 
 MAX_UPLOAD_ROWS = 50_000
+# The model reads the last 600 words of a review, so a line of 100,000 characters is no review.
+REVIEW_LIMITS = textio.TableLimits(
+    max_line_chars=100_000,
+    max_lines=20 * MAX_UPLOAD_ROWS,  # reviews in quotes may run over several lines
+    max_columns=50,
+    max_rows=MAX_UPLOAD_ROWS,
+    max_cells=50 * 20 * MAX_UPLOAD_ROWS,  # rows are bounded by max_rows when parsed
+    line_hint="a review CSV has one review per row",
+    advice="Split it into smaller files with at most 50,000 reviews each.",
+)
 TEXT_COLUMN_HINTS = ("text", "review", "reviews", "comment", "sentence", "content", "body")
 LABEL_COLUMN_HINTS = ("label", "sentiment", "polarity", "target", "class", "y")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def read_review_csv(data: bytes, name: str = "upload.csv") -> pd.DataFrame:
-    """Parse CSV bytes (plain or gzip) into a DataFrame of strings.
+    """Parse CSV bytes (plain, gzip or a one-file ZIP) into a DataFrame of strings.
+
+    Every limit of :data:`REVIEW_LIMITS` is checked while the file is read (see
+    :mod:`core.textio`), so a small packed file cannot unpack or parse into gigabytes.
 
     Raises
     ------
     ValueError
-        When the bytes are empty, not a table, or have no rows; the message says how to fix it.
+        When the bytes are empty, too big once unpacked, not a table, or have no rows or too
+        many; the message says how to fix it.
     """
     text = _decoded_text(data, name)
+    lines = textio.scan_lines(text, REVIEW_LIMITS, name)
+    if not lines.first:
+        raise ValueError(f"{name} is empty. Upload a CSV with a header row and one review per row.")
+    separator = textio.sniff_separator(lines.first) or ","
+    textio.check_columns(lines, separator, REVIEW_LIMITS, name)
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=None,
-            engine="python",
-            dtype=str,
-            keep_default_na=False,
+        frame = textio.read_csv(
+            text, separator, REVIEW_LIMITS, name, dtype=str, keep_default_na=False
         )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
-        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+    except (
+        pd.errors.ParserError,
+        pd.errors.ParserWarning,
+        pd.errors.EmptyDataError,
+        csv.Error,
+    ) as error:
         raise ValueError(
-            f"{name} could not be read as a CSV ({first_line}). Save it as comma-separated "
-            "text with a header row, e.g. `text,label`, and quote reviews that contain commas."
+            f"{name} could not be read as a CSV ({textio.parser_problem(error)}). Save it as "
+            "comma-separated text with a header row, e.g. `text,label`, and quote reviews that "
+            "contain commas."
         ) from None
     frame.columns = [str(column).strip() for column in frame.columns]
     if frame.empty:
         raise ValueError(f"{name} has a header but no rows. Add one review per row.")
-    if len(frame) > MAX_UPLOAD_ROWS:
-        raise ValueError(
-            f"{name} has {len(frame):,} rows; the limit is {MAX_UPLOAD_ROWS:,}. "
-            "Split it into smaller files."
-        )
     return frame
 
 
 def _decoded_text(data: bytes, name: str) -> str:
-    """Unzip gzip, then decode by byte-order mark, else UTF-8, else Windows-1252."""
+    """Unpack and decode within the upload limits (see :func:`core.textio.read_text`)."""
     if not data:
         raise ValueError(f"{name} is empty. Upload a CSV with a header row and one review per row.")
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error):
-            raise ValueError(
-                f"{name} looks gzip-compressed but is damaged. Compress it again or upload the "
-                "plain .csv."
-            ) from None
-    for mark, encoding in (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(mark):
-            text = data.decode(encoding, errors="replace")
-            break
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-    if "\x00" in text:
-        raise ValueError(
-            f"{name} is not a text file (it contains binary data). Upload the reviews as a CSV "
-            "saved as text, e.g. from a spreadsheet with File → Save as → CSV."
-        )
-    if not text.strip():
-        raise ValueError(f"{name} is empty. Upload a CSV with a header row and one review per row.")
-    return text
+    return textio.read_text(data, name).text
 
 
 def guess_column(frame: pd.DataFrame, hints: tuple[str, ...]) -> str | None:
