@@ -1,18 +1,30 @@
 """Fuzz the CSV loaders with generated files: each must return valid data or raise ValueError.
 
-``make fuzz`` runs 10,000 files; the test suite runs a few hundred through ``run``.
+``make fuzz`` runs 10,000 files, then every bomb (a gzip, nested gzip or ZIP file that unpacks
+to 4.5 GB, a 50 MB line, 2,000,000 columns, 50,000,001 empty rows, a quote that never closes)
+through every loader, printing seconds and added peak memory; the test suite runs a few hundred
+files through ``run`` and smaller bombs in tests/test_textio.py.
 Anything other than a clean result or a ``ValueError`` is a bug and is printed with its seed.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import gzip
+import io
 import random
+import re
 import sys
+import tempfile
 import time
+import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -198,6 +210,153 @@ def register(name: str, generate: Callable[[random.Random], bytes], check: Calla
     GENERATORS.append((name, generate, check))
 
 
+# --- bombs: small or legal-sized files that unpack or parse into something huge -----------------
+
+BOMB_UNPACKED_BYTES = 4_500_000_000  # the issue's 9 MB .csv.gz that unpacks to 4.5 GB
+UPLOAD_BYTES = 50 * 2**20
+REVIEW_ROW = b"great film,1\n"
+
+
+def _gzip_stream(unpacked: int, row: bytes = REVIEW_ROW) -> bytes:
+    """``text,label`` and repeated rows, gzip-compressed in pieces (never held unpacked)."""
+    packer = zlib.compressobj(6, zlib.DEFLATED, 31)  # wbits 31: a gzip header and trailer
+    piece = row * (2**20 // len(row))
+    parts = [packer.compress(b"text,label\n")]
+    for _ in range(unpacked // len(piece)):
+        parts.append(packer.compress(piece))
+    parts.append(packer.flush())
+    return b"".join(parts)
+
+
+def gzip_bomb(unpacked: int = BOMB_UNPACKED_BYTES) -> bytes:
+    return _gzip_stream(unpacked)
+
+
+def nested_gzip_bomb(unpacked: int = BOMB_UNPACKED_BYTES) -> bytes:
+    return gzip.compress(gzip.compress(_gzip_stream(unpacked)))
+
+
+def zip_bomb(unpacked: int = BOMB_UNPACKED_BYTES) -> bytes:
+    buffer = io.BytesIO()
+    piece = REVIEW_ROW * (2**20 // len(REVIEW_ROW))
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("reviews.csv", "w", force_zip64=True) as member:
+            member.write(b"text,label\n")
+            for _ in range(unpacked // len(piece)):
+                member.write(piece)
+    return buffer.getvalue()
+
+
+def one_long_line(size: int = UPLOAD_BYTES - 1024) -> bytes:
+    return b"text,label\n" + b"a" * size + b",1\n"
+
+
+def many_columns(columns: int = 2_000_000) -> bytes:
+    header = ",".join(f"c{i}" for i in range(columns)).encode()
+    return header + b"\n" + b",".join([b"1"] * columns) + b"\n"
+
+
+def empty_rows(rows: int = 50_000_001) -> bytes:
+    return b"text,label\n" + b"\n" * rows
+
+
+def deep_quoting(size: int = UPLOAD_BYTES - 1024) -> bytes:
+    """A quote that never closes, over short lines of doubled quotes: one field to the end."""
+    line = b'""' * 39 + b"\n"
+    return b'text,label\n"' + line * (size // len(line))
+
+
+BOMBS: dict[str, Callable[..., bytes]] = {
+    "gzip bomb": gzip_bomb,
+    "nested gzip bomb": nested_gzip_bomb,
+    "zip bomb": zip_bomb,
+    "a single 50 MB line": one_long_line,
+    "2,000,000 columns": many_columns,
+    "50,000,001 empty rows": empty_rows,
+    "deep quoting": deep_quoting,
+}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory since the last :func:`reset_peak_rss`, in MB."""
+    with open("/proc/self/status") as status:
+        return int(re.search(r"VmHWM:\s+(\d+)", status.read()).group(1)) / 1024
+
+
+def reset_peak_rss() -> None:
+    """Start a new peak (Linux: writing 5 to clear_refs resets VmHWM to the current RSS)."""
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")
+
+
+def load_prices_bytes(data: bytes) -> object:
+    return prices.load_prices(data)
+
+
+def load_reviews_bytes(data: bytes) -> object:
+    """What Batch and Train your own do with an upload."""
+    from core.sentiment import data as reviews
+
+    return reviews.read_review_csv(data, "upload.csv.gz")
+
+
+def evaluate_file(data: bytes) -> object:
+    """``python -m core.sentiment evaluate --csv FILE``; its refusal becomes a ValueError here."""
+    from core.sentiment.__main__ import main
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "reviews.csv.gz"
+        path.write_bytes(data)
+        errors = io.StringIO()
+        with contextlib.redirect_stderr(errors):
+            status = main(["evaluate", "--csv", str(path), "--model", folder])
+    if status == 2:
+        raise ValueError(errors.getvalue().strip())
+    return status
+
+
+LOADERS: dict[str, Callable[[bytes], object]] = {
+    "prices": load_prices_bytes,
+    "reviews": load_reviews_bytes,
+    "evaluate": evaluate_file,
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One file through one loader: the message (or "loaded"), seconds and added peak memory."""
+
+    message: str
+    seconds: float
+    peak_mb: float
+
+
+def measure(load: Callable[[bytes], object], data: bytes) -> Outcome:
+    """Run ``load(data)``; any exception other than ValueError propagates (it is a bug)."""
+    gc.collect()
+    reset_peak_rss()
+    before = peak_rss_mb()
+    started = time.perf_counter()
+    try:
+        load(data)
+        message = "loaded"
+    except ValueError as error:
+        message = str(error)
+    seconds = time.perf_counter() - started
+    return Outcome(message, seconds, peak_rss_mb() - before)
+
+
+def run_bombs(names: list[str] | None = None) -> list[tuple[str, str, Outcome]]:
+    """Every bomb through every loader: (bomb, loader, outcome)."""
+    results = []
+    for bomb in names or list(BOMBS):
+        data = BOMBS[bomb]()
+        for loader, load in LOADERS.items():
+            results.append((bomb, loader, measure(load, data)))
+        del data
+    return results
+
+
 def run(count: int, seed: int = 0) -> tuple[Counter, list[str]]:
     """Fuzz ``count`` generated files; return outcome counts and the failures found."""
     outcomes: Counter = Counter()
@@ -217,6 +376,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--bombs", action="store_true", help="then every bomb through every loader, timed"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     outcomes, failures = run(args.count, args.seed)
@@ -227,7 +389,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     for failure in failures[:20]:
         print("FAIL", failure)
+    if args.bombs:
+        failures += _print_bombs()
     return 1 if failures else 0
+
+
+def _print_bombs() -> list[str]:
+    """Print one row per bomb and loader; return those over the issue's targets."""
+    print("| bomb | loader | seconds | peak memory added | message |")
+    print("|---|---|---|---|---|")
+    over = []
+    for bomb, loader, outcome in run_bombs():
+        print(
+            f"| {bomb} | {loader} | {outcome.seconds:.2f} | {outcome.peak_mb:.0f} MB | "
+            f"{outcome.message[:90]}… |",
+            flush=True,
+        )
+        if outcome.seconds > 20 or outcome.peak_mb > 500 or outcome.message == "loaded":
+            over.append(f"{bomb} through {loader}: {outcome}")
+    for line in over:
+        print("OVER TARGET", line)
+    return over
 
 
 if __name__ == "__main__":
