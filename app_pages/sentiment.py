@@ -1,5 +1,6 @@
 """Review sentiment: score reviews with the shipped LSTM, see why, batch-score, train your own."""
 
+import numpy as np
 import streamlit as st
 
 from core import text_charts
@@ -17,6 +18,7 @@ from core.sentiment.metrics import classification_metrics
 from ui import explain as ui_explain
 from ui import sentiment as view
 
+BATCH_CHUNK = 2_000  # reviews scored between two progress updates (well under a second)
 SENTIMENT_TERMS = ["LSTM", "n-gram evidence", "accuracy", "AUC", "validation", "epoch"]
 
 st.title("Review sentiment")
@@ -95,8 +97,14 @@ def batch_tab(model) -> None:
         return
     cache_key = (upload.file_id, column, id(model))
     if st.session_state.get("batch_key") != cache_key:
-        with st.spinner(f"Scoring {len(texts):,} reviews…"):
-            _, probabilities = score_table(model, texts)
+        # chunks keep the page answering on a big batch; leaving the page stops between chunks
+        bar, parts = st.progress(0.0, text=f"Scoring {len(texts):,} reviews…"), []
+        for start in range(0, len(texts), BATCH_CHUNK):
+            parts.append(score_table(model, texts[start : start + BATCH_CHUNK])[1])
+            done = min(start + BATCH_CHUNK, len(texts))
+            bar.progress(done / len(texts), text=f"Scored {done:,} of {len(texts):,} reviews…")
+        bar.empty()
+        probabilities = np.concatenate(parts)
         st.session_state["batch_key"], st.session_state["batch_scores"] = cache_key, probabilities
     probabilities = st.session_state["batch_scores"]
     view.show_batch(frame, probabilities)
