@@ -28,11 +28,12 @@ LIMITS = textio.TableLimits(
     max_lines=2 * MAX_ROWS,  # room for blank lines between rows
     max_columns=100,  # each text column is tried as dates in 25 formats: keep that bounded
     max_rows=MAX_ROWS,
-    max_cells=10_000_000,
+    max_cells=5_000_000,
     line_hint="a price CSV has short lines, a date and a few numbers",
     advice="Upload a shorter history or remove columns you do not need.",
 )
 DATE_SAMPLE_SIZE = 500
+QUICK_DATE_SAMPLE = 20  # values a column must partly read as dates before the full sample
 MIN_DATE_SHARE = 0.5  # share of filled cells that must parse for a column to count as dates
 MIN_NUMERIC_SHARE = 0.9  # share of filled cells that must read as numbers for a numeric column
 # Wide enough for synthetic histories; microsecond resolution reaches past year 2262.
@@ -318,12 +319,18 @@ def _parse(text: pd.Series, date_format: str) -> pd.Series:
     return dates.where(dates.between(EARLIEST_DATE, LATEST_DATE)).astype("datetime64[us]")
 
 
+def _may_hold_dates(sample: pd.Series) -> bool:
+    """A cheap first look at a few values, so a wide file of text columns stays fast."""
+    few = _spread(sample, QUICK_DATE_SAMPLE)
+    return any(_parse(few, fmt).notna().mean() >= MIN_DATE_SHARE / 2 for fmt in DATE_FORMATS)
+
+
 def _find_dates(frame: pd.DataFrame) -> tuple[str, pd.Series, list[str]]:
     """Find the column whose values read best as dates, and read it."""
     best: tuple[float, str, list[str]] | None = None
     for name in frame.columns:
         sample = _date_text(_spread(frame[name].dropna()))
-        if sample is None or sample.empty:
+        if sample is None or sample.empty or not _may_hold_dates(sample):
             continue
         shares = {fmt: _parse(sample, fmt).notna().mean() for fmt in DATE_FORMATS}
         top = max(shares.values())
