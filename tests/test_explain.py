@@ -78,7 +78,9 @@ def test_shown_numbers_add_up_after_rounding():
     readings = [0.004, 0.004, 0.004, -0.333, 0.336]
     shown = explain.hundredths_that_add_up(readings)
     assert sum(shown) == round(sum(readings) * 100) == 2
-    assert all(abs(value - reading * 100) < 1 for value, reading in zip(shown, readings))
+    assert all(
+        abs(value - reading * 100) < 1 for value, reading in zip(shown, readings, strict=True)
+    )
     figure = explain.review_diagram(["a", "b", "c", "d", "e"], 0.5, readings)
     texts = {a.text for a in figure.layout.annotations}
     assert sum(float(value) for value in explain.shown_readings(readings)) == pytest.approx(0.02)
