@@ -76,12 +76,13 @@ def describe_model(model) -> list[LayerRow]:
             continue
         if kind == "TextVectorization":
             size = layer.vocabulary_size()
-            length = layer._output_sequence_length  # noqa: SLF001 - Keras keeps it private
-            mode = getattr(layer, "_output_mode", "int")
-            if mode == "int":
+            config = layer.get_config()
+            length = config.get("output_sequence_length")
+            if config.get("output_mode", "int") == "int":
+                reach = f"reading at most {length:,} words" if length else "keeping every word"
                 reading = (
                     f"Turns the text into word numbers from a vocabulary of {size:,} words, "
-                    f"reading at most {length or 'all'} words."
+                    f"{reach}."
                 )
             else:
                 reading = (

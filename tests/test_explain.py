@@ -114,3 +114,17 @@ def test_unknown_word_note_only_when_a_word_is_unknown():
         "[UNK] marks a word the model never learned (one word of this review)."
     )
     assert "(2 words of this review)" in explain.unknown_words_note(["[UNK]", "x", "[UNK]"])
+
+
+def test_vocabulary_row_says_how_many_words_are_read():
+    from types import SimpleNamespace
+
+    import keras
+
+    capped = keras.layers.TextVectorization(max_tokens=50, output_sequence_length=20)
+    every = keras.layers.TextVectorization(max_tokens=50)
+    for layer in (capped, every):
+        layer.adapt(["a fine film", "a dull film"])
+    rows = explain.describe_model(SimpleNamespace(layers=[capped, every]))
+    assert rows[0].reading.endswith("words, reading at most 20 words.")
+    assert rows[1].reading.endswith("words, keeping every word.")

@@ -1,5 +1,7 @@
 """Rendering for the sentiment page: scores, the LSTM's steps, batch results, the model card."""
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -23,7 +25,8 @@ from core.sentiment.metrics import classification_metrics
 from core.sentiment.text import Explanation, WordContribution
 from ui import explain as ui_explain
 
-# the colour key is drawn by the same function as the review, so it matches in either theme
+# the colour key is drawn by the same function as the review, so it matches in either theme;
+# its made-up pushes carry no hover text
 STRENGTH_KEY = Explanation(
     0.5,
     [
@@ -104,7 +107,7 @@ def show_one(model, text: str, key: str) -> None:
         "removed once and the review scored again; the stronger the colour, the bigger the "
         "change (point at a word to see by how many points)."
     )
-    st.markdown(highlight_html(STRENGTH_KEY), unsafe_allow_html=True)
+    st.markdown(re.sub(r' title="[^"]*"', "", highlight_html(STRENGTH_KEY)), unsafe_allow_html=True)
     if key == "review":
         show_steps(model, prepared.text, probability)
 
