@@ -4,17 +4,14 @@ import numpy as np
 import streamlit as st
 
 from core import text_charts
+from core.sentiment import data as reviews
 from core.sentiment import (
-    ModelSettings,
-    card,
     load_metrics,
     load_model,
     score_table,
     split_reviews,
     train_session_model,
 )
-from core.sentiment import data as reviews
-from core.sentiment.metrics import classification_metrics
 from ui import explain as ui_explain
 from ui import sentiment as view
 
@@ -33,27 +30,19 @@ def shipped_model():
     return load_model()
 
 
+def using_session_model() -> bool:
+    return bool(st.session_state.get("use_session_model")) and "session_model" in st.session_state
+
+
 def active_model():
-    if st.session_state.get("use_session_model") and "session_model" in st.session_state:
+    if using_session_model():
         return st.session_state["session_model"], "your model trained in this session"
     return shipped_model(), "the shipped model (trained on about 20,000 IMDB reviews)"
 
 
 def score_tab(model, model_name: str) -> None:
     st.caption(f"Scoring with {model_name}.")
-    columns = st.columns(len(card.EXAMPLES))
-    for column, (name, example) in zip(columns, card.EXAMPLES.items(), strict=True):
-        column.button(
-            name,
-            key=f"example_{name}",
-            on_click=st.session_state.update,
-            kwargs={"review": example, "many": False},
-            width="stretch",
-        )
-    st.caption(
-        "The last three are hard cases: word-counting models, and often LSTMs too, miss "
-        "negation and sarcasm. Try them and see which words get the blame."
-    )
+    view.example_buttons()
     many = st.toggle("Many reviews, one per line", key="many")
     text = st.text_area(
         "Review", key="review", height=150, placeholder="Type or paste a movie review…"
@@ -68,16 +57,10 @@ def score_tab(model, model_name: str) -> None:
         view.show_many(model, texts)
 
     st.divider()
-    st.subheader("Compare two versions")
-    st.caption("Change a few words and see how the score moves.")
-    left, right = st.columns(2)
-    first = left.text_area("Version A", key="version_a", value="The film was not good.")
-    second = right.text_area("Version B", key="version_b", value="The film was not bad.")
-    if first.strip() and second.strip():
-        view.show_comparison(model, (left, first), (right, second))
+    view.compare_versions(model)
 
 
-def batch_tab(model) -> None:
+def batch_tab(model, model_name: str) -> None:
     upload = st.file_uploader(
         "CSV of reviews (.csv or .csv.gz)", type=["csv", "gz"], key="batch_csv"
     )
@@ -106,22 +89,18 @@ def batch_tab(model) -> None:
         bar.empty()
         probabilities = np.concatenate(parts)
         st.session_state["batch_key"], st.session_state["batch_scores"] = cache_key, probabilities
-    probabilities = st.session_state["batch_scores"]
-    view.show_batch(frame, probabilities)
-    label_column, labels, note = reviews.labels_beside(frame, column)
-    if labels is not None:
-        view.show_batch_check(classification_metrics(labels, probabilities), label_column)
-    elif note:
-        st.caption(note)
+    view.batch_results(frame, column, st.session_state["batch_scores"], model_name)
 
 
-def card_tab(model) -> None:
+def card_tab() -> None:
     try:
         metrics = load_metrics()
     except ValueError as error:
         st.error(str(error))
-        return
-    view.model_card(model, metrics)
+        metrics = None
+    session = st.session_state.get("session_model"), st.session_state.get("session_report")
+    trained = session if session[0] is not None else None
+    view.model_cards(shipped_model(), metrics, trained, using_session_model())
 
 
 def train_tab() -> None:
@@ -130,26 +109,7 @@ def train_tab() -> None:
         ["A sample of the bundled IMDB reviews", "My labelled CSV (text + label)"],
         key="train_source",
     )
-    left, right = st.columns(2)
-    settings = ModelSettings(
-        vocabulary_size=left.slider(
-            "Vocabulary (distinct words kept)", 1_000, 30_000, 10_000, 1_000, key="train_vocab"
-        ),
-        sequence_length=left.slider(
-            "Words the LSTM reads (the last ones)", 20, 400, 150, 10, key="train_seq"
-        ),
-        lstm_units=right.slider("LSTM units (memory size)", 4, 128, 32, 4, key="train_units"),
-        epochs=right.slider("Epochs (passes over the data)", 1, 10, 3, key="train_epochs"),
-        embedding_dim=32,
-        ngram_features=50_000
-        if st.checkbox(
-            "Give the LSTM n-gram evidence beside each word",
-            value=True,
-            key="train_ngrams",
-            help="Off: the LSTM sees only the words' learned embeddings.",
-        )
-        else 0,
-    )
+    settings = view.training_settings()
     if source.startswith("A sample"):
         size = st.slider("Reviews", 200, 5_000, 1_000, 100, key="train_size")
         upload = None
@@ -184,10 +144,7 @@ def train_tab() -> None:
         st.rerun()  # so every tab scores with the new model at once
     result = st.session_state.get("session_report")
     if result is None:
-        st.info(
-            "Pick the data and settings, then press Train. A few hundred reviews and 2 "
-            "epochs take about a minute."
-        )
+        st.info(view.TRAINING_HINT)
         return
     view.session_report(result)
     st.toggle("Score with my model instead of the shipped one", key="use_session_model")
@@ -199,8 +156,8 @@ score, batch, model_card, train = st.tabs(["Score", "Batch", "Model card", "Trai
 with score:
     score_tab(model, model_name)
 with batch:
-    batch_tab(model)
+    batch_tab(model, model_name)
 with model_card:
-    card_tab(model)
+    card_tab()
 with train:
     train_tab()

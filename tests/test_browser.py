@@ -181,8 +181,9 @@ def test_batch_upload_gives_table_and_a_download_that_parses(page, tmp_path):
         page.get_by_role("button", name="Download scores as CSV").click()
     scored = pd.read_csv(download_info.value.path())
     assert len(scored) == 3
-    assert {"review", "p_positive", "label"} <= set(scored.columns)
+    assert {"review", "p_positive", "predicted_label"} <= set(scored.columns)
     assert scored["p_positive"].between(0, 1).all()
-    assert scored.loc[0, "label"] == "positive" and scored.loc[1, "label"] == "negative"
+    assert scored.loc[0, "predicted_label"] == "positive"
+    assert scored.loc[1, "predicted_label"] == "negative"
     assert not str(scored.loc[2, "review"]).startswith("=")  # formula injection neutralised
     shot(page, "sentiment_batch")

@@ -69,3 +69,62 @@ def test_readings_summary_names_the_total_and_the_biggest_pushes():
     assert "4 words" in text and "+0.45" in text and "+0.20" in text and "66%" in text
     assert "highest readings came after “bad” (+0.90) and “at” (+0.10)" in text
     assert "lowest after “not” (-0.50) and “all” (-0.05)." in text
+
+
+def test_shown_numbers_add_up_after_rounding():
+    # -1.514 and -0.114 round to -1.51 and -0.11, but their sum -1.628 rounds to -1.63
+    text = explain.readings_summary(["dull", "film"], [-1.0, -0.514], -0.114, 0.16)
+    assert "They add up to -1.51; with the model's starting point of -0.11 that makes -1.62" in text
+    readings = [0.004, 0.004, 0.004, -0.333, 0.336]
+    shown = explain.hundredths_that_add_up(readings)
+    assert sum(shown) == round(sum(readings) * 100) == 2
+    assert all(
+        abs(value - reading * 100) < 1 for value, reading in zip(shown, readings, strict=True)
+    )
+    figure = explain.review_diagram(["a", "b", "c", "d", "e"], 0.5, readings)
+    texts = {a.text for a in figure.layout.annotations}
+    assert sum(float(value) for value in explain.shown_readings(readings)) == pytest.approx(0.02)
+    assert set(explain.shown_readings(readings)) <= texts
+
+
+def test_shown_steps_are_the_words_the_diagram_draws():
+    words = [f"w{index}" for index in range(30)]
+    figure = explain.review_diagram(words, 0.5, [0.0] * 30)
+    drawn = {a.text for a in figure.layout.annotations if a.text.startswith("w")}
+    assert drawn == {words[i] for i in explain.shown_steps(30)}
+    assert len(explain.shown_steps(30)) < 30 and explain.shown_steps(5) == [0, 1, 2, 3, 4]
+
+
+def test_summary_names_only_drawn_words_and_places_a_hidden_strongest_one():
+    words = [f"w{index}" for index in range(30)]
+    readings = [0.1] * 30
+    readings[15] = 2.0  # the strongest reading sits in the diagram's hidden middle
+    readings[1] = 0.5
+    text = explain.readings_summary(words, readings, 0.0, 0.9)
+    assert "Of the steps drawn, its highest readings came after “w1” (+0.50)" in text
+    assert "“w15” (+2.00) at word 16, is among the 19 steps the diagram leaves out" in text
+    assert "after “w15”" not in text
+    short = explain.readings_summary(["not", "bad"], [-0.2, 0.9], 0.0, 0.6)
+    assert "leaves out" not in short and "Of the steps drawn" not in short
+
+
+def test_unknown_word_note_only_when_a_word_is_unknown():
+    assert explain.unknown_words_note(["a", "fine", "film"]) == ""
+    assert explain.unknown_words_note(["a", "[UNK]", "film"]) == (
+        "[UNK] marks a word the model never learned (one word of this review)."
+    )
+    assert "(2 words of this review)" in explain.unknown_words_note(["[UNK]", "x", "[UNK]"])
+
+
+def test_vocabulary_row_says_how_many_words_are_read():
+    from types import SimpleNamespace
+
+    import keras
+
+    capped = keras.layers.TextVectorization(max_tokens=50, output_sequence_length=20)
+    every = keras.layers.TextVectorization(max_tokens=50)
+    for layer in (capped, every):
+        layer.adapt(["a fine film", "a dull film"])
+    rows = explain.describe_model(SimpleNamespace(layers=[capped, every]))
+    assert rows[0].reading.endswith("words, reading at most 20 words.")
+    assert rows[1].reading.endswith("words, keeping every word.")

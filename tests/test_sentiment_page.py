@@ -57,6 +57,31 @@ def test_many_reviews_one_per_line(page):
     page.text_area(key="review").input("Loved it, brilliant.\nHated it, awful.").run()
     assert not page.exception
     assert "1 of 2 reviews (50%) read as positive" in texts_of(page.markdown)
+    assert not texts_of(page.warning)
+
+
+def test_many_reviews_name_the_lines_that_are_not_english(page):
+    page.toggle(key="many").set_value(True)
+    lines = "Loved it.\nDer Film war leider sehr langweilig und viel zu lang\nГрустный фильм"
+    page.text_area(key="review").input(lines).run()
+    assert not page.exception
+    warning = texts_of(page.warning)
+    assert "Lines 2 (“Der Film war leider sehr lang…”) and 3 (“Грустный фильм”) do not" in warning
+
+
+def test_an_empty_compare_box_keeps_the_other_result_and_says_so(page):
+    page.text_area(key="version_b").input("").run()
+    assert not page.exception
+    assert "Version B is empty" in texts_of(page.info)
+    assert any(header.value.startswith(("Positive", "Negative")) for header in page.subheader)
+    assert "Version B reads" not in texts_of(page.markdown)
+
+
+def test_unknown_word_note_only_when_the_review_has_one(page):
+    page.text_area(key="review").input("A wonderful film, I loved the acting.").run()
+    assert "[UNK]" not in texts_of(page.caption)
+    page.text_area(key="review").input("A wonderful zzqxvbl film, I loved it.").run()
+    assert "[UNK] marks a word the model never learned (one word" in texts_of(page.caption)
 
 
 def test_batch_upload_scores_the_chosen_column(page):
@@ -87,8 +112,47 @@ def test_a_batch_with_unusable_labels_still_scores_and_says_why(page):
     page.file_uploader(key="batch_csv").set_value(("odd.csv", csv, "text/csv")).run()
     assert not page.exception
     assert "of 2 reviews" in texts_of(page.markdown)
-    assert "Column 'label' was not used to check the scores" in texts_of(page.caption)
+    assert "Column 'label' was not used to check the scores" in texts_of(page.warning)
     assert not any(metric.label == "Accuracy on your labels" for metric in page.metric)
+
+
+def batch_table(page):
+    return next(frame.value for frame in page.dataframe if "p_positive" in frame.value.columns)
+
+
+def test_batch_scores_go_beside_the_users_columns_never_over_them(page):
+    csv = b"text,label,p_positive\nA superb film.,0,x\nDreadful and boring.,1,y\n"
+    page.file_uploader(key="batch_csv").set_value(("labelled.csv", csv, "text/csv")).run()
+    assert not page.exception
+    table = batch_table(page)
+    assert list(table.columns) == ["text", "label", "p_positive", "p_positive_2", "predicted_label"]
+    assert table["label"].tolist() == ["0", "1"] and table["p_positive"].tolist() == ["x", "y"]
+    assert table["predicted_label"].tolist() == ["positive", "negative"]
+    assert "Scored with the shipped model" in texts_of(page.caption)
+
+
+def test_blank_labels_are_skipped_and_counted_not_the_whole_check(page):
+    csv = (
+        b"review,label\n"
+        b"A superb film with a wonderful cast.,1\n"
+        b"Dreadful and boring from start to finish.,\n"
+        b"I loved every minute of this beautiful story.,1\n"
+        b"Awful acting and a stupid plot.,0\n"
+    )
+    page.file_uploader(key="batch_csv").set_value(("blank.csv", csv, "text/csv")).run()
+    assert not page.exception
+    assert any(metric.label == "Accuracy on your labels" for metric in page.metric)
+    assert "Of your 3 labelled reviews (column 'label')" in texts_of(page.caption)
+    assert "1 row with no label in 'label' was left out of this check." in texts_of(page.info)
+
+
+def test_a_column_of_numbers_gets_a_warning(page):
+    csv = b"id,review\n1,A superb film.\n2,Dreadful and boring.\n3,Fine.\n"
+    page.file_uploader(key="batch_csv").set_value(("ids.csv", csv, "text/csv")).run()
+    assert not texts_of(page.warning)
+    page.selectbox(key="batch_column").set_value("id").run()
+    assert not page.exception
+    assert "Column 'id' holds numbers (3 of its 3 filled cells)" in texts_of(page.warning)
 
 
 def test_bad_csv_shows_an_error_not_a_traceback(page):
@@ -101,6 +165,9 @@ def test_model_card_shows_both_models_with_readings(page):
     text = texts_of(page.markdown) + texts_of(page.caption)
     assert "TF-IDF baseline" in text and "never saw while training" in text
     assert len(page.metric) >= 4
+    assert "This is the model scoring the Score and Batch tabs." in texts_of(page.caption)
+    layers = page.table[0].value
+    assert "What it does" in layers.columns and layers["Learned numbers"].str.contains(",").any()
 
 
 def test_train_your_own_on_a_small_bundled_sample(page):
@@ -115,6 +182,16 @@ def test_train_your_own_on_a_small_bundled_sample(page):
     assert any(metric.label.startswith("Accuracy on your reviews") for metric in page.metric)
     assert page.toggle(key="use_session_model").value is True
     assert "your model trained in this session" in texts_of(page.caption)
+    # every view says which model it shows: the card puts the session model first
+    assert "Your model, trained in this session" in texts_of(page.subheader)
+    assert any(metric.label == "Accuracy of your model" for metric in page.metric)
+    assert "Not scoring now: your model is." in texts_of(page.caption)
+    csv = b"review\nA superb film.\nDreadful and boring.\n"
+    page.file_uploader(key="batch_csv").set_value(("reviews.csv", csv, "text/csv")).run()
+    assert "Scored with your model trained in this session." in texts_of(page.caption)
+    page.toggle(key="use_session_model").set_value(False).run()
+    assert "Scored with the shipped model" in texts_of(page.caption)
+    assert "This is the model scoring the Score and Batch tabs." in texts_of(page.caption)
 
 
 def test_bad_training_csv_shows_an_error(page):

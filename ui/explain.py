@@ -15,25 +15,22 @@ def glossary(terms: list[str], key: str) -> None:
         st.markdown(explain.glossary_markdown(terms))
 
 
-LAYER_COLUMNS = {"Learned numbers": st.column_config.NumberColumn(format="localized")}
+def layers(model) -> None:
+    """The layer table of :func:`core.explain.describe_model`, numbers with thousands separators.
+
+    A static table, because its "What it does" sentences must wrap; an interactive dataframe
+    cuts them off at the column's edge.
+    """
+    table = explain.layers_table(explain.describe_model(model))
+    table["Learned numbers"] = table["Learned numbers"].map("{:,}".format)
+    st.table(table, hide_index=True)
 
 
-def layers(model, key: str) -> None:
-    """The layer table of :func:`core.explain.describe_model`, numbers with thousands separators."""
-    st.dataframe(
-        explain.layers_table(explain.describe_model(model)),
-        hide_index=True,
-        width="stretch",
-        column_config=LAYER_COLUMNS,
-        key=key,
-    )
-
-
-def model_in_plain_words(model, key: str) -> None:
+def model_in_plain_words(model) -> None:
     """The Keras model layer by layer, with its real sizes and one reading per layer."""
     rows = explain.describe_model(model)
     with st.expander("The model in plain words", expanded=False):
-        layers(model, key)
+        layers(model)
         st.caption(explain.parameters_reading(rows))
 
 
@@ -46,4 +43,4 @@ def forecast_story(forecaster) -> None:
         explain.forecast_window_diagram(steps), key="forecast_story_chart", config=CHART_CONFIG
     )
     st.caption("Hover over a step to see its date, its price and the prediction made there.")
-    model_in_plain_words(forecaster.model_, key="forecast_layers")
+    model_in_plain_words(forecaster.model_)

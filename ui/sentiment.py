@@ -1,11 +1,15 @@
 """Rendering for the sentiment page: scores, the LSTM's steps, batch results, the model card."""
 
+import re
+
 import pandas as pd
 import streamlit as st
 
 from core import explain as explain_model
 from core import text_charts
 from core.sentiment import (
+    ModelSettings,
+    batch,
     card,
     comparison_reading,
     explain,
@@ -17,7 +21,70 @@ from core.sentiment import (
     share_reading,
 )
 from core.sentiment import data as reviews
+from core.sentiment.metrics import classification_metrics
+from core.sentiment.text import Explanation, WordContribution
 from ui import explain as ui_explain
+
+# the colour key is drawn by the same function as the review, so it matches in either theme;
+# its made-up pushes carry no hover text
+STRENGTH_KEY = Explanation(
+    0.5,
+    [
+        WordContribution("Key:", " ", None),
+        WordContribution("small", " ", 0.2),
+        WordContribution("big", " push towards positive · ", 1.0),
+        WordContribution("small", " ", -0.2),
+        WordContribution("big", " push towards negative", -1.0),
+    ],
+)
+
+
+TRAINING_HINT = (
+    "Pick the data and settings, then press Train. With the settings as they are (1,000 "
+    "reviews, 3 epochs) training takes about 10 s; the largest settings (5,000 reviews, 10 "
+    "epochs, 400 words, 128 units) about a minute. The bar shows each epoch as it ends."
+)
+
+
+def example_buttons() -> None:
+    """One button per example review; a click puts the example in the review box."""
+    columns = st.columns(len(card.EXAMPLES))
+    for column, (name, example) in zip(columns, card.EXAMPLES.items(), strict=True):
+        column.button(
+            name,
+            key=f"example_{name}",
+            on_click=st.session_state.update,
+            kwargs={"review": example, "many": False},
+            width="stretch",
+        )
+    st.caption(
+        "The last three are hard cases: word-counting models, and often LSTMs too, miss "
+        "negation and sarcasm. Try them and see which words get the blame."
+    )
+
+
+def training_settings() -> ModelSettings:
+    """The sliders of the Train tab, read into the settings a training run uses."""
+    left, right = st.columns(2)
+    return ModelSettings(
+        vocabulary_size=left.slider(
+            "Vocabulary (distinct words kept)", 1_000, 30_000, 10_000, 1_000, key="train_vocab"
+        ),
+        sequence_length=left.slider(
+            "Words the LSTM reads (the last ones)", 20, 400, 150, 10, key="train_seq"
+        ),
+        lstm_units=right.slider("LSTM units (memory size)", 4, 128, 32, 4, key="train_units"),
+        epochs=right.slider("Epochs (passes over the data)", 1, 10, 3, key="train_epochs"),
+        embedding_dim=32,
+        ngram_features=50_000
+        if st.checkbox(
+            "Give the LSTM n-gram evidence beside each word",
+            value=True,
+            key="train_ngrams",
+            help="Off: the LSTM sees only the words' learned embeddings.",
+        )
+        else 0,
+    )
 
 
 def show_one(model, text: str, key: str) -> None:
@@ -37,8 +104,10 @@ def show_one(model, text: str, key: str) -> None:
     st.markdown(highlight_html(explanation), unsafe_allow_html=True)
     st.caption(
         "Green words pushed the score towards positive, red towards negative: each word was "
-        "removed once and the review scored again; the darker, the bigger the change."
+        "removed once and the review scored again; the stronger the colour, the bigger the "
+        "change (point at a word to see by how many points)."
     )
+    st.markdown(re.sub(r' title="[^"]*"', "", highlight_html(STRENGTH_KEY)), unsafe_allow_html=True)
     if key == "review":
         show_steps(model, prepared.text, probability)
 
@@ -51,10 +120,8 @@ def show_steps(model, text: str, probability: float) -> None:
     words, values = readings.words, list(readings.readings)
     with st.expander("What the LSTM read, step by step"):
         st.plotly_chart(explain_model.review_diagram(words, probability, values), key="steps")
-        st.caption(
-            explain_model.truncation_note(readings.total_words, len(words), readings.keep)
-            + " [UNK] marks a word the model never learned."
-        )
+        note = explain_model.truncation_note(readings.total_words, len(words), readings.keep)
+        st.caption(f"{note} {explain_model.unknown_words_note(words)}".strip())
         st.write(explain_model.readings_summary(words, values, readings.bias, probability))
         st.plotly_chart(
             text_charts.running_score(words, readings.running_probability()), key="running"
@@ -78,32 +145,54 @@ def show_many(model, texts: list[str]) -> None:
     )
     st.dataframe(table, hide_index=True, key="many_table")
     st.write(share_reading(probabilities))
-    if any(not review.looks_english for review in prepared):
-        st.warning("Some lines do not look like English; their scores are guesses.")
+    note = batch.not_english_note(prepared)
+    if note:
+        st.warning(note)
 
 
-def show_comparison(model, first: tuple, second: tuple) -> None:
-    """Two versions side by side; each of ``first`` and ``second`` is (column, text)."""
-    (left, first_text), (right, second_text) = first, second
-    with left:
-        show_one(model, first_text, "version_a")
-    with right:
-        show_one(model, second_text, "version_b")
-    first_p, second_p = model.predict_proba([first_text, second_text])
-    st.write(comparison_reading(float(first_p), float(second_p)))
+VERSIONS = (
+    ("A", "version_a", "The film was not good."),
+    ("B", "version_b", "The film was not bad."),
+)
 
 
-def show_batch(frame: pd.DataFrame, probabilities) -> None:
-    """The scored table, its reading, a histogram and the CSV download."""
-    scored = frame.assign(
-        p_positive=probabilities.round(4), label=[label_of(p) for p in probabilities]
-    )
+def compare_versions(model) -> None:
+    """Two versions of a review side by side; an empty box says so and the other still scores."""
+    st.subheader("Compare two versions")
+    st.caption("Change a few words and see how the score moves.")
+    texts = []
+    for column, (name, key, example) in zip(st.columns(2), VERSIONS, strict=True):
+        with column:
+            text = st.text_area(f"Version {name}", key=key, value=example)
+            other = "B" if name == "A" else "A"
+            if text.strip():
+                show_one(model, text, key)
+                texts.append(text)
+            else:
+                st.info(
+                    f"Version {name} is empty. Type a version of the review here to compare it "
+                    f"with version {other}."
+                )
+    if len(texts) == 2:
+        first_p, second_p = model.predict_proba(texts)
+        st.write(comparison_reading(float(first_p), float(second_p)))
+
+
+def batch_results(frame: pd.DataFrame, column: str, probabilities, model_name: str) -> None:
+    """The upload with scores beside it, a histogram, the CSV download and the label check."""
+    note = batch.numbers_note(frame[column].astype(str).tolist(), column)
+    if note:
+        st.warning(note)
+    scored = batch.scored_frame(frame, probabilities)
+    score_name, label_name = scored.columns[-2:]
+    st.caption(f"Scored with {model_name}.")
     st.write(share_reading(probabilities))
     st.dataframe(scored, hide_index=True, key="batch_table")
     st.plotly_chart(text_charts.score_histogram(probabilities), key="batch_histogram")
     st.caption(
-        "p_positive is the chance (0 to 1) that a review is positive. Bars near 0 % or "
-        "100 % are reviews the model is sure about; bars near 50 % the ones it finds hard."
+        f"Your columns are kept as they were; {score_name} (the chance, 0 to 1, that a review is "
+        f"positive) and {label_name} (what the model says) are added beside them. Bars near 0 % "
+        "or 100 % are reviews the model is sure about; bars near 50 % the ones it finds hard."
     )
     download = reviews.safe_for_spreadsheets(scored).to_csv(index=False).encode()
     st.download_button(
@@ -113,11 +202,22 @@ def show_batch(frame: pd.DataFrame, probabilities) -> None:
         mime="text/csv",
         key="batch_download",
     )
+    label_column, labels, note = reviews.labels_beside(frame, column)
+    if labels is None:
+        if note:
+            st.warning(note)
+        return
+    given = labels != reviews.NO_LABEL
+    metrics = classification_metrics(labels[given], probabilities[given])
+    show_batch_check(metrics, label_column, note, model_name)
 
 
-def show_batch_check(metrics: dict, label_column: str) -> None:
+def show_batch_check(metrics: dict, label_column: str, skipped: str, model_name: str) -> None:
     """How the scores compare with the labels the upload already had."""
     st.subheader("Checked against your labels")
+    st.caption(f"Scores from {model_name}.")
+    if skipped:
+        st.info(skipped)
     n, accuracy = metrics["n"], metrics["accuracy"]
     wrong = round((1 - accuracy) * n)
     left, middle, right = st.columns(3)
@@ -140,6 +240,50 @@ def show_batch_check(metrics: dict, label_column: str) -> None:
         "If these reviews come from the IMDB training data the model learned from, this "
         "flatters it; reviews it never saw give the honest number."
     )
+
+
+def model_cards(shipped, metrics: dict | None, session: tuple | None, using_session: bool) -> None:
+    """One card per model, the one scoring now first, each saying which model it describes.
+
+    ``session`` is (model, training report) once a model was trained in this session;
+    ``metrics`` is None when the shipped model's numbers could not be read.
+    """
+    if session is not None and using_session:
+        session_card(*session, scoring=True)
+        st.divider()
+    st.subheader("The shipped model")
+    if session is not None and using_session:
+        st.caption(
+            "Not scoring now: your model is. Switch back in the Train your own tab. Its numbers "
+            "come from other reviews than yours, so the two cards are not a race on equal terms."
+        )
+    else:
+        st.caption("This is the model scoring the Score and Batch tabs.")
+    if metrics is not None:
+        model_card(shipped, metrics)
+    if session is not None and not using_session:
+        st.divider()
+        session_card(*session, scoring=False)
+
+
+def session_card(model, result: dict, scoring: bool) -> None:
+    """The model trained in this session: its numbers on the reviews kept aside, and its layers."""
+    st.subheader("Your model, trained in this session")
+    st.caption(
+        ("This is the model scoring the Score and Batch tabs. " if scoring else "Not scoring now. ")
+        + f"Its numbers come from the {result['validation']['n']:,} reviews kept aside from "
+        "its own training data."
+    )
+    validation = result["validation"]
+    left, right = st.columns(2)
+    left.metric("Accuracy of your model", f"{validation['accuracy']:.1%}")
+    left.caption(card.accuracy_reading(validation["accuracy"], validation["n"]))
+    if validation["roc_auc"] is not None:
+        right.metric("ROC AUC of your model", f"{validation['roc_auc']:.3f}")
+        right.caption(card.auc_reading(validation["roc_auc"]))
+    with st.expander("Your model layer by layer"):
+        ui_explain.layers(model.model_)
+        st.caption(explain_model.parameters_reading(explain_model.describe_model(model.model_)))
 
 
 def model_card(model, metrics: dict) -> None:
@@ -167,8 +311,8 @@ def model_card(model, metrics: dict) -> None:
     )
     for anchor in card.LITERATURE:
         st.markdown(f"- **{anchor.name}: {anchor.accuracy:.1%}.** {anchor.reading}")
-    with st.expander("The model layer by layer"):
-        ui_explain.layers(model.model_, key="layers")
+    with st.expander("The shipped model layer by layer"):
+        ui_explain.layers(model.model_)
         st.caption(card.ARCHITECTURE_NOTE)
         st.markdown(explain_model.glossary_markdown(["accuracy", "AUC", "validation"]))
     st.caption(

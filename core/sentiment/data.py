@@ -121,6 +121,7 @@ REVIEW_LIMITS = textio.TableLimits(
 TEXT_COLUMN_HINTS = ("text", "review", "reviews", "comment", "sentence", "content", "body")
 LABEL_COLUMN_HINTS = ("label", "sentiment", "polarity", "target", "class", "y")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NO_LABEL = -1  # a row of a batch upload whose label cell is blank
 
 
 def read_review_csv(data: bytes, name: str = "upload.csv") -> pd.DataFrame:
@@ -245,15 +246,29 @@ def labels_beside(
 
     ``labels`` is None when there is no column named like a label, or when its values are not
     labels; ``note`` then says why, in a sentence for the page (empty when there is no column).
+    Rows with a blank label get :data:`NO_LABEL` and are left out of the check; ``note`` then
+    says how many.
     """
     column = guess_column(frame.drop(columns=[text_column], errors="ignore"), LABEL_COLUMN_HINTS)
     if column is None:
         return None, None, ""
+    given = frame[column].astype(str).str.strip() != ""
+    if not given.any():
+        return column, None, f"Column {column!r} is empty, so there are no labels to check against."
     try:
-        labels = parse_labels(frame[column])
+        parsed = parse_labels(frame.loc[given, column])
     except ValueError as error:
         return column, None, f"Column {column!r} was not used to check the scores. {error}"
-    return column, labels, ""
+    labels = np.full(len(frame), NO_LABEL, dtype=int)
+    labels[given.to_numpy()] = parsed
+    skipped = int((~given).sum())
+    note = (
+        f"{skipped:,} row{'s' if skipped > 1 else ''} with no label in {column!r} "
+        f"{'were' if skipped > 1 else 'was'} left out of this check."
+        if skipped
+        else ""
+    )
+    return column, labels, note
 
 
 def safe_for_spreadsheets(frame: pd.DataFrame) -> pd.DataFrame:
