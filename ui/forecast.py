@@ -156,7 +156,9 @@ def render_backtest(stored: dict | None, series, settings: dict) -> None:
     result = stored["result"]
     if stored["settings"] != settings:
         st.warning("This backtest used other settings or data; run it again to update it.")
-    st.success(result.reading)
+    # green only for a significant win; no detectable difference is neutral, a real loss orange
+    box = {"better": st.success, "worse": st.warning}.get(result.verdict, st.info)
+    box(result.reading)
     readings(report.backtest_readings(result))
     show(charts.backtest_folds(series, result.fold_table()), "backtest_chart")
     st.dataframe(report.backtest_table(result), width="stretch")
