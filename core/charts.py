@@ -15,8 +15,8 @@ FORECAST = "#7b3294"
 TRAIN_FIT = "#8fb3e8"
 # The band: a mid-tone purple fill and edge that stand out on white and on the dark theme's
 # near-black background alike (the older 18 % tint of FORECAST vanished on the dark theme).
-BAND = "rgba(164, 110, 220, 0.32)"
-BAND_EDGE = "rgba(164, 110, 220, 0.95)"
+BAND = "rgba(150, 95, 210, 0.35)"
+BAND_EDGE = "rgba(150, 95, 210, 1.0)"
 OVERLAYS = ("#1b9e77", "#e7298a")
 FOLDS = ("#1f5fbf", "#d95f02", "#1b9e77", "#7b3294", "#e6ab02", "#66a61e", "#a6761d", "#e7298a")
 FONT_SIZE = 15
