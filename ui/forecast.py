@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import backtest, charts
+from core import backtest, charts, forecast_export
 from core import forecast_report as report
 from ui import explain as ui_explain
 
@@ -129,11 +129,13 @@ def render_details(result: dict) -> None:
         key="download_predictions",
     )
     right.download_button(
-        "Download the model (.keras)",
+        "Download the model (.zip)",
         result["model_file"],
-        file_name="lstm_forecaster.keras",
-        mime="application/octet-stream",
+        file_name=forecast_export.FILE_NAME,
+        mime=forecast_export.MIME,
         key="download_model",
+        help="A Keras model that takes the last prices and gives this page's next-day forecast, "
+        "with a JSON of its settings and dates and a README on how to call it.",
     )
 
 
