@@ -201,7 +201,7 @@ def run_backtest(series, settings: dict) -> None:
         try:
             result = backtest.walk_forward(
                 series,
-                progress=lambda r: bar.progress(r.fraction, f"Fold {r.fold} of {r.folds}"),
+                progress=lambda r: bar.progress(r.fraction, r.text),
                 **{key: int(settings[key]) for key in ("lookback", "units", "layers", "seed")},
             )
         except ValueError as error:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from core import forecast
 from core.progress import EpochReport
+from core.significance import DieboldMariano, diebold_mariano
 
 DEFAULT_FOLDS = 4
 DEFAULT_EPOCHS = 10  # four refits of the default model stay under a minute on two cores
@@ -32,10 +33,23 @@ class FoldReport:
     fold: int
     folds: int
     epoch: EpochReport
+    fold_done: bool = False  # sent once a fold's training ends, however many epochs it ran
 
     @property
     def fraction(self) -> float:
+        if self.fold_done:
+            # early stopping can end a fold well before its last planned epoch
+            return self.fold / self.folds
         return (self.fold - 1 + self.epoch.fraction) / self.folds
+
+    @property
+    def text(self) -> str:
+        """A progress-bar caption: the fold and epoch, or that every fold has finished."""
+        if self.fold_done and self.fold == self.folds:
+            return f"All {self.folds} folds trained"
+        if self.fold_done:
+            return f"Fold {self.fold} of {self.folds} trained"
+        return f"Fold {self.fold} of {self.folds}: epoch {self.epoch.epoch} of {self.epoch.epochs}"
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,12 @@ class Backtest:
     level: float
     seconds: float
     reading: str
+    significance: DieboldMariano  # the LSTM against persistence on the pooled test days
+
+    @property
+    def verdict(self) -> str:
+        """``"better"``, ``"worse"`` or ``"no difference"``: the significance-tested outcome."""
+        return self.significance.verdict
 
     def fold_table(self) -> pd.DataFrame:
         """One row per fold with dates, sizes and the headline numbers."""
@@ -117,6 +137,8 @@ class Backtest:
                 "folds_beaten": sum(fold.skill_ratio < 1.0 for fold in self.folds),
                 "band_level": self.level,
                 "band_coverage": self.band_coverage,
+                "verdict": self.verdict,
+                "diebold_mariano_p": self.significance.p_value,
             },
             "reading": self.reading,
             "seconds": self.seconds,
@@ -207,6 +229,9 @@ def walk_forward(
             model.fit(series.iloc[: end + 1], progress=forward, should_stop=should_stop)
         except ValueError as error:
             raise ValueError(f"Fold {number} of {folds}: {error}") from None
+        if progress is not None:
+            last = EpochReport(epoch=model.epochs_run_, epochs=model.epochs)
+            progress(FoldReport(fold=number, folds=folds, epoch=last, fold_done=True))
         evaluation = model.evaluate()
         coverage = float(model.horizon_check(1, level).steps["coverage"].iloc[0])
         results.append(
@@ -234,6 +259,7 @@ def walk_forward(
         np.average([f.band_coverage for f in results], weights=[f.n_test_days for f in results])
     )
     ratio = model_metrics["rmse"] / baseline["rmse"]
+    test = diebold_mariano(pooled["lstm"] - pooled["actual"], previous - pooled["actual"])
     return Backtest(
         folds=results,
         predictions=pooled,
@@ -243,12 +269,19 @@ def walk_forward(
         band_coverage=coverage,
         level=level,
         seconds=time.perf_counter() - started,
-        reading=backtest_reading(results, ratio, coverage, level),
+        reading=backtest_reading(results, ratio, coverage, level, test),
+        significance=test,
     )
 
 
-def backtest_reading(folds: list[Fold], ratio: float, coverage: float, level: float) -> str:
-    """One plain sentence: how often the LSTM beat persistence, overall, and the band's honesty."""
+def backtest_reading(
+    folds: list[Fold],
+    ratio: float,
+    coverage: float,
+    level: float,
+    test: DieboldMariano,
+) -> str:
+    """Plain sentences: folds won, overall error, whether the gap is real, the band's honesty."""
     beaten = sum(fold.skill_ratio < 1.0 for fold in folds)
     if ratio < 0.9995:
         overall = f"{1 - ratio:.1%} smaller error than “tomorrow = today” over all test days"
@@ -256,7 +289,13 @@ def backtest_reading(folds: list[Fold], ratio: float, coverage: float, level: fl
         overall = "the same error as “tomorrow = today” over all test days"
     else:
         overall = f"{ratio - 1:.1%} larger error than “tomorrow = today” over all test days"
+    text = f"The LSTM beat the baseline in {beaten} of {len(folds)} folds, with {overall}"
+    chance = f"a Diebold–Mariano test gives p = {test.p_value:.2f}"
+    if test.verdict == "no difference":
+        text += f". That gap is within chance ({chance}): no detectable difference"
+    else:
+        text += f". That gap is unlikely to be chance ({chance})"
     return (
-        f"The LSTM beat the baseline in {beaten} of {len(folds)} folds, with {overall}; "
-        f"its {level:.0%} one-day band held the actual price on {coverage:.0%} of those days."
+        f"{text}. Its {level:.0%} one-day band held the actual price on {coverage:.0%} "
+        "of those days."
     )

@@ -13,15 +13,24 @@ LSTM = "#1f5fbf"
 PERSISTENCE = "#d95f02"
 FORECAST = "#7b3294"
 TRAIN_FIT = "#8fb3e8"
-BAND = "rgba(123, 50, 148, 0.18)"
+# The band: a mid-tone purple fill and edge that stand out on white and on the dark theme's
+# near-black background alike (the older 18 % tint of FORECAST vanished on the dark theme).
+BAND = "rgba(150, 95, 210, 0.35)"
+BAND_EDGE = "rgba(150, 95, 210, 1.0)"
 OVERLAYS = ("#1b9e77", "#e7298a")
 FOLDS = ("#1f5fbf", "#d95f02", "#1b9e77", "#7b3294", "#e6ab02", "#66a61e", "#a6761d", "#e7298a")
 FONT_SIZE = 15
+SKILL_AXIS_TOP = 1.25  # skill-ratio bars start at 0 and run at least this high
 PRESENTATION_SCALE = 1.45
 
 
-def _layout(figure: go.Figure, title: str, y_title: str, height: int = 460) -> go.Figure:
+def _layout(
+    figure: go.Figure, title: str, y_title: str, height: int = 460, revision: str | None = None
+) -> go.Figure:
+    # A stable uirevision keeps the user's zoom and legend clicks when a toggle redraws the
+    # figure; a new revision (other data) starts from the default view again.
     figure.update_layout(
+        uirevision=revision or title,
         title={"text": title, "x": 0.0, "xanchor": "left", "y": 0.98, "yanchor": "top"},
         height=height,
         font={"size": FONT_SIZE},
@@ -41,7 +50,13 @@ def price_history(series: pd.Series, title: str | None = None) -> go.Figure:
         )
     )
     figure.update_xaxes(rangeslider={"visible": True})
-    return _layout(figure, title or f"{series.name}: the history you loaded", "Price", height=380)
+    return _layout(
+        figure,
+        title or f"{series.name}: the history you loaded",
+        "Price",
+        height=380,
+        revision=_data_revision(series),
+    )
 
 
 def predictions(
@@ -129,7 +144,7 @@ def predictions(
                 x=[last_date, *band.index],
                 y=[last_price, *band["upper"]],
                 mode="lines",
-                line={"width": 0, "color": BAND},
+                line={"width": 1, "color": BAND_EDGE, "dash": "dot"},
                 showlegend=False,
                 hoverinfo="skip",
             )
@@ -142,7 +157,7 @@ def predictions(
                 mode="lines",
                 fill="tonexty",
                 fillcolor=BAND,
-                line={"width": 0, "color": BAND},
+                line={"width": 1, "color": BAND_EDGE, "dash": "dot"},
             )
         )
     if future is not None and len(future):
@@ -171,18 +186,30 @@ def predictions(
         rangeslider={"visible": True, "yaxis": {"rangemode": "auto"}},
         range=[start, end + pd.Timedelta(days=3)],
     )
-    figure.update_yaxes(range=_padded_range(figure, start))
-    return _layout(figure, "Predicted against actual prices on days the model never saw", "Price")
+    # The y range follows the lines that are always drawn (and the band), not the baseline,
+    # training-fit or overlay toggles, so flipping those keeps a zoomed y range too.
+    always = [history, test["lstm"]]
+    if future is not None:
+        always.append(future)
+    if band is not None:
+        always += [band["lower"], band["upper"]]
+    figure.update_yaxes(range=_padded_range(always, start))
+    return _layout(
+        figure,
+        "Predicted against actual prices on days the model never saw",
+        "Price",
+        revision=f"predictions {_data_revision(history)} {boundary:%Y-%m-%d}",
+    )
 
 
-def _padded_range(figure: go.Figure, start: pd.Timestamp) -> list[float]:
-    """Y range that fits every trace from ``start`` on (Plotly scales y to all data otherwise)."""
-    visible = []
-    for trace in figure.data:
-        dates = pd.to_datetime(pd.Series(trace.x))
-        values = pd.Series(trace.y, dtype="float64")
-        visible.append(values[(dates >= start).to_numpy()])
-    values = pd.concat(visible).dropna()
+def _data_revision(series: pd.Series) -> str:
+    """A short identity of a price series: a chart of other data starts from its default view."""
+    return f"{series.name} {series.index[0]:%Y-%m-%d} {series.index[-1]:%Y-%m-%d} {len(series)}"
+
+
+def _padded_range(lines: list[pd.Series], start: pd.Timestamp) -> list[float]:
+    """Y range that fits every line from ``start`` on (Plotly scales y to all data otherwise)."""
+    values = pd.concat([line[line.index >= start] for line in lines]).astype("float64").dropna()
     low, high = float(values.min()), float(values.max())
     pad = (high - low) * 0.08 or abs(high) * 0.05 or 1.0
     return [low - pad, high + pad]
@@ -290,14 +317,19 @@ def backtest_folds(history: pd.Series, folds: pd.DataFrame) -> go.Figure:
     """Prices with each fold's test block shaded, and each fold's skill ratio as a bar below.
 
     ``folds`` is ``Backtest.fold_table()``: index fold; ``test_start``, ``test_end``,
-    ``skill_ratio``.
+    ``skill_ratio``. The bars start at 0, so 0.996 and 1.004 look as alike as they are; each bar
+    carries its value inside it, clear of the dashed tie line at 1.
     """
     figure = make_subplots(
         rows=2,
         cols=1,
-        row_heights=[0.62, 0.38],
-        vertical_spacing=0.14,
-        subplot_titles=("Test block of each fold", "Skill ratio per fold (below 1 = LSTM better)"),
+        row_heights=[0.58, 0.42],
+        vertical_spacing=0.16,
+        subplot_titles=(
+            "Test block of each fold",
+            "Skill ratio per fold (dashed line 1 = same error as tomorrow = today; "
+            "below 1 = LSTM better)",
+        ),
     )
     figure.add_trace(
         go.Scatter(
@@ -328,7 +360,9 @@ def backtest_folds(history: pd.Series, folds: pd.DataFrame) -> go.Figure:
             y=folds["skill_ratio"],
             marker_color=colours,
             text=[f"{value:.3f}" for value in folds["skill_ratio"]],
-            textposition="outside",
+            textposition="inside",
+            insidetextanchor="middle",
+            hovertemplate="%{x}: skill ratio %{y:.3f}<extra></extra>",
             showlegend=False,
             name="Skill ratio",
         ),
@@ -336,8 +370,12 @@ def backtest_folds(history: pd.Series, folds: pd.DataFrame) -> go.Figure:
         col=1,
     )
     figure.add_hline(y=1.0, line={"color": "#888888", "dash": "dash"}, row=2, col=1)
-    ratios = folds["skill_ratio"]
-    spread = max(float((ratios - 1).abs().max()), 0.002)
-    figure.update_yaxes(range=[1 - 1.6 * spread, 1 + 1.6 * spread], row=2, col=1)
+    top = max(SKILL_AXIS_TOP, float(folds["skill_ratio"].max()) * 1.1)
+    figure.update_yaxes(range=[0, top], title="Skill ratio", row=2, col=1)
     figure.update_layout(hovermode="closest")
-    return _layout(figure, "Walk-forward backtest: refit on the past, test on the next block", "")
+    return _layout(
+        figure,
+        "Walk-forward backtest: refit on the past, test on the next block",
+        "",
+        revision=f"backtest {_data_revision(history)} {len(folds)}",
+    )

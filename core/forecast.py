@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core import trading_days
 from core.progress import ProgressFn, keras_progress_callback
 
 DEFAULT_LOOKBACK = 30
@@ -517,7 +518,7 @@ class Forecaster:
         return pd.DataFrame({"lstm": predicted}, index=self.series_.index[target_idx])
 
     def forecast(self, horizon: int = DEFAULT_HORIZON) -> pd.Series:
-        """Recursive H-day forecast beyond the last date, on business days.
+        """Recursive H-day forecast beyond the last date, on the series' own trading days.
 
         Each step's predicted return (shrunk as in evaluation) is appended to the window before
         the next step is predicted.
@@ -616,8 +617,10 @@ class Forecaster:
         return errors, predicted, origins
 
     def _future_dates(self, horizon: int) -> pd.DatetimeIndex:
-        dates = pd.bdate_range(self.series_.index[-1] + pd.offsets.BDay(1), periods=horizon)
-        return pd.DatetimeIndex(dates, name="date")
+        """The next ``horizon`` days the series would trade: its weekdays less exchange holidays."""
+        return trading_days.trading_calendar(self.series_.index).next_days(
+            self.series_.index[-1], horizon
+        )
 
     def latest_window_steps(self) -> pd.DataFrame:
         """The most recent window and the model's per-step next-day predictions (many-to-many)."""
@@ -626,9 +629,7 @@ class Forecaster:
         output = np.asarray(self.model_(scaled[None, :, None].astype("float32"), training=False))
         step_returns = self.shrink_ * (output[0, :, 0].astype(np.float64) * self.std_ + self.mean_)
         prices = self.series_.to_numpy()[-self.lookback :]
-        next_dates = list(self.series_.index[-self.lookback + 1 :]) + [
-            self.series_.index[-1] + pd.offsets.BDay(1)
-        ]
+        next_dates = list(self.series_.index[-self.lookback + 1 :]) + [self._future_dates(1)[0]]
         return pd.DataFrame(
             {
                 "date": self.series_.index[-self.lookback :],

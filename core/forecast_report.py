@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import io
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from core import forecast
+from core import forecast, forecast_export
 from core.backtest import Backtest
 from core.forecast import Evaluation, Forecaster, HorizonCheck
 
@@ -142,12 +140,10 @@ def predictions_csv(evaluation: Evaluation, band: pd.DataFrame | None = None) ->
     return buffer.getvalue().encode("utf-8")
 
 
-def model_bytes(forecaster: Forecaster) -> bytes:
-    """The trained Keras model as the bytes of a ``.keras`` file."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "forecaster.keras"
-        forecaster.model_.save(path)
-        return path.read_bytes()
+def model_bytes(forecaster: Forecaster, source: str | None = None) -> bytes:
+    """The trained forecaster as a zip: a Keras model from prices to the app's forecast, its
+    JSON facts and a README (see ``core.forecast_export``)."""
+    return forecast_export.export_bundle(forecaster, source)
 
 
 def horizon_readings(check: HorizonCheck) -> list[Reading]:

@@ -1,10 +1,16 @@
-"""Walk-forward backtest: fold layout, per-fold refits, pooled metrics, progress, errors."""
+"""Walk-forward backtest: fold layout, per-fold refits, pooled metrics, progress, errors,
+the Diebold–Mariano verdict and how the page boxes it."""
+
+import dataclasses
 
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
+from streamlit.testing.v1 import AppTest
 
 from core import backtest, forecast
+from core.significance import DieboldMariano, diebold_mariano
 from tests.test_forecast import random_walk_prices
 
 
@@ -74,10 +80,116 @@ def test_pooled_metrics_and_reading(small_backtest):
 
 def test_progress_reports_every_epoch_of_every_fold(small_backtest):
     _, reports = small_backtest
-    assert [(r.fold, r.epoch.epoch) for r in reports] == [
-        (fold, epoch) for fold in (1, 2, 3) for epoch in (1, 2)
+    assert [(r.fold, r.epoch.epoch, r.fold_done) for r in reports] == [
+        (fold, epoch, done)
+        for fold in (1, 2, 3)
+        for epoch, done in ((1, False), (2, False), (2, True))
     ]
     assert reports[-1].fraction == pytest.approx(1.0)
+    assert reports[0].text == "Fold 1 of 3: epoch 1 of 2"
+    assert reports[-1].text == "All 3 folds trained"
+
+
+def test_progress_reaches_the_end_when_folds_stop_early():
+    # every fold stops after its first epoch of five, as early stopping often does
+    reports = []
+    backtest.walk_forward(
+        random_walk_prices(400),
+        folds=2,
+        total_test_share=0.2,
+        progress=reports.append,
+        should_stop=lambda: True,
+        lookback=10,
+        epochs=5,
+        units=4,
+    )
+    fractions = [report.fraction for report in reports]
+    assert fractions == sorted(fractions)
+    assert fractions[-1] == pytest.approx(1.0)
+    assert reports[-1].text == "All 2 folds trained"
+
+
+def test_diebold_mariano_at_one_step_is_the_paired_t_test_of_squared_errors():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(0, 1.0, 300), rng.normal(0, 1.1, 300)
+    result = diebold_mariano(a, b)
+    reference = stats.ttest_1samp(a**2 - b**2, 0.0)
+    assert result.statistic == pytest.approx(reference.statistic)
+    assert result.p_value == pytest.approx(reference.pvalue)
+    assert result.n == 300
+
+
+def test_diebold_mariano_verdicts():
+    rng = np.random.default_rng(1)
+    truth = rng.normal(0, 1, 500)
+    small, large = 0.5 * truth + rng.normal(0, 0.05, 500), truth
+    assert diebold_mariano(small, large).verdict == "better"
+    assert diebold_mariano(large, small).verdict == "worse"
+    same = diebold_mariano(truth, truth.copy())
+    assert (same.statistic, same.p_value, same.verdict) == (0.0, 1.0, "no difference")
+    noise = diebold_mariano(rng.normal(0, 1, 500), rng.normal(0, 1, 500))
+    assert noise.verdict == "no difference" and noise.p_value > 0.05
+
+
+def test_diebold_mariano_longer_horizon_widens_the_variance_for_overlapping_errors():
+    rng = np.random.default_rng(2)
+    shocks = rng.normal(0, 1, 400)
+    # 5-day sums overlap, so their loss differences are autocorrelated
+    a = np.convolve(shocks, np.ones(5), "valid") * 0.9
+    b = np.convolve(shocks, np.ones(5), "valid")
+    assert abs(diebold_mariano(a, b, horizon=5).statistic) < abs(diebold_mariano(a, b).statistic)
+
+
+@pytest.mark.parametrize(
+    "a, b, message",
+    [
+        ([1.0, 2.0, 3.0], [1.0, 2.0], "equal length"),
+        ([1.0, 2.0], [1.0, 2.0], "at least 3 finite errors"),
+        ([1.0, np.nan, 3.0], [1.0, 2.0, 3.0], "at least 3 finite errors"),
+    ],
+)
+def test_diebold_mariano_explains_bad_input(a, b, message):
+    with pytest.raises(ValueError, match=message):
+        diebold_mariano(a, b)
+
+
+def test_backtest_carries_the_test_on_its_pooled_errors(small_backtest):
+    result, _ = small_backtest
+    pooled = result.predictions
+    expected = diebold_mariano(
+        pooled["lstm"] - pooled["actual"], pooled["persistence"] - pooled["actual"]
+    )
+    assert result.significance == expected
+    assert result.verdict == expected.verdict
+    assert f"p = {expected.p_value:.2f}" in result.reading
+    assert result.as_dict()["overall"]["verdict"] == expected.verdict
+
+
+def _render(stored, series, settings):
+    from ui import forecast as ui_forecast
+
+    ui_forecast.render_backtest(stored, series, settings)
+
+
+@pytest.mark.parametrize(
+    "verdict, box",
+    [("no difference", "info"), ("better", "success"), ("worse", "warning")],
+)
+def test_page_boxes_the_reading_by_its_tested_verdict(small_backtest, verdict, box):
+    result, _ = small_backtest
+    test = DieboldMariano(1.0, 0.01 if verdict != "no difference" else 0.5, 0.0, 100, verdict)
+    result = dataclasses.replace(result, significance=test, reading="the reading")
+    settings = {"data": "walk"}
+    stored = {"result": result, "settings": settings}
+    at = AppTest.from_function(
+        _render, args=(stored, random_walk_prices(500), settings), default_timeout=60
+    )
+    at.run()
+    assert not at.exception
+    boxes = {kind: [element.value for element in at.get(kind)] for kind in ("success", "info")}
+    boxes["warning"] = [element.value for element in at.warning]
+    assert boxes[box] == ["the reading"]
+    assert all("the reading" not in values for kind, values in boxes.items() if kind != box)
 
 
 def test_each_fold_fits_its_scaler_on_its_own_training_part(monkeypatch):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import backtest, charts
+from core import backtest, charts, forecast_export
 from core import forecast_report as report
 from ui import explain as ui_explain
 
@@ -129,11 +129,13 @@ def render_details(result: dict) -> None:
         key="download_predictions",
     )
     right.download_button(
-        "Download the model (.keras)",
+        "Download the model (.zip)",
         result["model_file"],
-        file_name="lstm_forecaster.keras",
-        mime="application/octet-stream",
+        file_name=forecast_export.FILE_NAME,
+        mime=forecast_export.MIME,
         key="download_model",
+        help="A Keras model that takes the last prices and gives this page's next-day forecast, "
+        "with a JSON of its settings and dates and a README on how to call it.",
     )
 
 
@@ -156,7 +158,9 @@ def render_backtest(stored: dict | None, series, settings: dict) -> None:
     result = stored["result"]
     if stored["settings"] != settings:
         st.warning("This backtest used other settings or data; run it again to update it.")
-    st.success(result.reading)
+    # green only for a significant win; no detectable difference is neutral, a real loss orange
+    box = {"better": st.success, "worse": st.warning}.get(result.verdict, st.info)
+    box(result.reading)
     readings(report.backtest_readings(result))
     show(charts.backtest_folds(series, result.fold_table()), "backtest_chart")
     st.dataframe(report.backtest_table(result), width="stretch")

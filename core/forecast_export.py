@@ -1,0 +1,185 @@
+"""The trained forecaster as a download that reproduces the app's forecast anywhere Keras runs.
+
+The bundle is a zip of three files:
+
+- ``forecaster.keras``: one Keras model that takes the last ``lookback + 1`` prices and returns the
+  next trading day's price forecast. Log returns, the standardisation with the training part's
+  mean and standard deviation, the LSTM, and the shrink factor all sit inside the model, written
+  with built-in Keras operations only, so ``keras.saving.load_model`` opens it without this
+  project's code and without ``safe_mode=False``.
+- ``forecaster.json``: what the model does not hold: lookback, price column, dates of the
+  training, validation and test parts, the scaling numbers, the settings, how to call it, and a
+  check (the input window and the app's own next-day forecast for it).
+- ``README.md``: the same in a few lines for a person.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import zipfile
+from pathlib import Path
+
+from core.forecast import Forecaster
+
+FILE_NAME = "lstm_forecaster.zip"
+MIME = "application/zip"
+MODEL_NAME = "forecaster.keras"
+INFO_NAME = "forecaster.json"
+README_NAME = "README.md"
+FORMAT = "lstm-lab-price-forecaster/1"
+
+HOW_TO_CALL = f"""import json, keras, numpy as np
+info = json.load(open("{INFO_NAME}"))
+model = keras.saving.load_model("{MODEL_NAME}")
+window = np.array([info["check"]["input_prices"]], dtype="float64")  # shape (1, lookback + 1)
+print(model.predict(window, verbose=0)[0], "expected", info["check"]["next_day_forecast"])"""
+
+MULTI_DAY = (
+    "For an H-day forecast, append the forecast to the window, drop its oldest price and call "
+    "the model again, H times: the app's forecast is built the same way."
+)
+
+
+def price_model(forecaster: Forecaster):
+    """A Keras model from ``lookback + 1`` prices to the app's next-day price forecast.
+
+    Parameters
+    ----------
+    forecaster : Forecaster
+        A fitted forecaster.
+
+    Returns
+    -------
+    keras.Model
+        Input ``prices``: float64, shape ``(batch, lookback + 1)``, oldest first. Output: float64,
+        shape ``(batch,)``, the forecast for the trading day after the last price.
+    """
+    if not forecaster.is_fitted:
+        raise ValueError("This Forecaster is not fitted yet; train it before exporting it.")
+    import keras
+    from keras import ops
+
+    inputs = keras.Input(shape=(forecaster.lookback + 1,), dtype="float64", name="prices")
+    log_prices = ops.log(inputs)
+    returns = log_prices[:, 1:] - log_prices[:, :-1]
+    # the same float64 arithmetic as Forecaster, then float32 for the LSTM, as in the app
+    scaled = ops.cast((returns - forecaster.mean_) / forecaster.std_, "float32")
+    per_step = forecaster.model_(ops.expand_dims(scaled, -1))
+    last_step = ops.cast(per_step[:, -1, 0], "float64")
+    predicted_return = forecaster.shrink_ * (last_step * forecaster.std_ + forecaster.mean_)
+    outputs = inputs[:, -1] * ops.exp(predicted_return)
+    return keras.Model(inputs, outputs, name="lstm_price_forecaster")
+
+
+def model_info(forecaster: Forecaster, source: str | None = None) -> dict:
+    """The JSON-ready facts the model file does not carry, with a check a caller can run."""
+    series, split = forecaster.series_, forecaster.split_
+    dates = series.index
+    window = series.iloc[-(forecaster.lookback + 1) :]
+    next_day = forecaster.forecast(1)
+
+    def day(position: int) -> str:
+        return f"{dates[position]:%Y-%m-%d}"
+
+    # returns[i] moves prices[i] to prices[i + 1]: return index i is dated dates[i + 1]
+    return {
+        "format": FORMAT,
+        "model_file": MODEL_NAME,
+        "source": source,
+        "column": None if series.name is None else str(series.name),
+        "lookback": forecaster.lookback,
+        "input": {
+            "name": "prices",
+            "shape": [None, forecaster.lookback + 1],
+            "dtype": "float64",
+            "what": f"the last {forecaster.lookback + 1} prices of the column, oldest first "
+            f"(they give the {forecaster.lookback} daily log returns the LSTM reads)",
+        },
+        "output": {
+            "shape": [None],
+            "dtype": "float64",
+            "what": "the price forecast for the next trading day after the last input price",
+        },
+        "dates": {
+            "first_price": day(0),
+            "last_price": day(-1),
+            "training_days": [day(1), day(split.train_end)],
+            "validation_days": [day(split.train_end + 1), day(split.val_end)],
+            "test_days": [day(split.val_end + 1), day(-1)],
+        },
+        "inside_the_model": {
+            "log_return_mean": forecaster.mean_,
+            "log_return_std": forecaster.std_,
+            "shrink": forecaster.shrink_,
+            "formula": "next = last_price * exp(shrink * (lstm_last_step * std + mean)), the LSTM "
+            "reading (log_return - mean) / std at each step",
+        },
+        "settings": {
+            "units": forecaster.units,
+            "layers": forecaster.layers,
+            "epochs_run": forecaster.epochs_run_,
+            "best_epoch": forecaster.best_epoch_,
+            "seed": forecaster.seed,
+        },
+        "check": {
+            "input_dates": [f"{date:%Y-%m-%d}" for date in window.index],
+            "input_prices": [float(value) for value in window.to_numpy()],
+            "next_day": f"{next_day.index[0]:%Y-%m-%d}",
+            "next_day_forecast": float(next_day.iloc[0]),
+        },
+        "how_to_call": HOW_TO_CALL,
+        "multi_day": MULTI_DAY,
+    }
+
+
+def readme(info: dict) -> str:
+    """A short README for the zip, written from ``info``."""
+    check = info["check"]
+    column = info["column"] or "price"
+    return f"""# LSTM Lab price forecaster
+
+`{MODEL_NAME}` is a Keras 3 model trained by LSTM Lab on the {column} column
+{f"of {info['source']} " if info["source"] else ""}({info["dates"]["first_price"]} to \
+{info["dates"]["last_price"]}).
+
+- **Input:** the last {info["lookback"] + 1} prices, oldest first, float64, shape
+  `(batch, {info["lookback"] + 1})`.
+- **Output:** the price forecast for the next trading day, shape `(batch,)`.
+- Log returns, the scaling and the shrink factor are inside the model; `{INFO_NAME}` lists
+  them with the dates of the training, validation and test parts.
+
+```python
+{HOW_TO_CALL}
+```
+
+With the prices of {check["input_dates"][0]} to {check["input_dates"][-1]} it gives
+{check["next_day_forecast"]:.6f} for {check["next_day"]}, as the app did.
+
+{MULTI_DAY}
+"""
+
+
+def export_bundle(forecaster: Forecaster, source: str | None = None) -> bytes:
+    """The zip (model, JSON, README) as bytes, for a download button.
+
+    Parameters
+    ----------
+    forecaster : Forecaster
+        A fitted forecaster.
+    source : str, optional
+        The data's name (file or sample), recorded in the JSON and README.
+    """
+    model = price_model(forecaster)  # raises first when the forecaster is not fitted
+    info = model_info(forecaster, source)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / MODEL_NAME
+        model.save(path)
+        model_file = path.read_bytes()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr(MODEL_NAME, model_file)
+        bundle.writestr(INFO_NAME, json.dumps(info, indent=2))
+        bundle.writestr(README_NAME, readme(info))
+    return buffer.getvalue()
