@@ -23,8 +23,11 @@ FORECAST_TERMS = [
     "test part",
     "persistence baseline",
     "RMSE",
+    "MAE",
     "MAPE",
     "skill ratio",
+    "signal kept",
+    "band",
 ]
 SETTINGS = ("lookback", "epochs", "units", "layers", "horizon", "test_share", "seed")
 HELP = {

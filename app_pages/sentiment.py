@@ -17,7 +17,7 @@ from core.sentiment.metrics import classification_metrics
 from ui import explain as ui_explain
 from ui import sentiment as view
 
-SENTIMENT_TERMS = ["LSTM", "n-gram evidence", "accuracy", "AUC", "validation", "epoch"]
+SENTIMENT_TERMS = ["LSTM", "n-gram evidence", "accuracy", "AUC", "TF-IDF", "validation", "epoch"]
 
 st.title("Review sentiment")
 st.caption(
