@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench screenshots fuzz soak clean
+.PHONY: run test lint bench screenshots fuzz soak session-memory clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -15,6 +15,14 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
+# axe-core for the accessibility audit (tests/test_browser_a11y.py), at the version package-lock.json
+# pins; needs node and npm (Debian: apt-get install -y nodejs npm).
+AXE := node_modules/axe-core/axe.min.js
+
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(AXE)
+
 run: $(STAMP)
 	$(BIN)/streamlit run app.py
 
@@ -22,7 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 # pytest exits 5 when it collected no tests: treat that as a failure, not a pass.
-test: lint
+test: lint $(AXE)
 	$(BIN)/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; \
 	exit $$status
@@ -45,5 +53,9 @@ soak: $(STAMP)
 screenshots: $(STAMP)
 	$(BIN)/python -m tests.take_screenshots
 
+# 50 browser sessions one after another: server memory per session and after they close.
+session-memory: $(STAMP)
+	$(BIN)/python -m bench.session_memory --sessions 50
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules

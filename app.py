@@ -14,6 +14,8 @@ import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import streamlit as st
 
+from ui import style
+
 # One server serves many sessions: each TensorFlow op on one thread keeps concurrent trainings from
 # crowding out the threads that answer page loads (read by TensorFlow when it first starts).
 os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
@@ -22,6 +24,7 @@ os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
 os.environ.setdefault("LSTM_LAB_SCORING_THREADS", "1")
 
 st.set_page_config(page_title="LSTM Lab", page_icon="🧪", layout="wide")
+style.contrast_fixes()
 
 navigation = st.navigation(
     [

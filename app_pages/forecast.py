@@ -8,7 +8,7 @@ next run turns it into a result.
 
 import streamlit as st
 
-from core import backtest, forecast, prices
+from core import backtest, forecast, presentation, prices
 from core import forecast_report as report
 from core.paths import SAMPLES
 from ui import explain as ui_explain
@@ -23,8 +23,11 @@ FORECAST_TERMS = [
     "test part",
     "persistence baseline",
     "RMSE",
+    "MAE",
     "MAPE",
     "skill ratio",
+    "signal kept",
+    "band",
 ]
 SETTINGS = ("lookback", "epochs", "units", "layers", "horizon", "test_share", "seed")
 HELP = {
@@ -220,6 +223,7 @@ ui_explain.glossary(FORECAST_TERMS, key="forecast_glossary")
 setup = url_setup()
 presenting = st.toggle("Presentation mode", key="presentation", help="Hide the controls.")
 if presenting:
+    st.set_page_config(initial_sidebar_state="collapsed")  # the chart gets the whole screen
     # the data of the last normal-mode run, else the link's sample
     sample_name = st.session_state["sample"]
     default_data = (sample_name, SAMPLES[sample_name].read_bytes(), setup["column"])
@@ -243,6 +247,8 @@ settings = {"data": data_name, "column": loaded.column}
 settings |= {key: st.session_state.get(key, setup[key]) for key in SETTINGS}
 sample = next((slug for slug, name in SAMPLE_NAMES.items() if name == data_name), None)
 st.query_params.from_dict(report.setup_query({**settings, "sample": sample, "present": presenting}))
+if presenting:
+    st.subheader(presentation.title_line(settings))
 
 if train_now:
     train(loaded.series, settings)

@@ -16,7 +16,7 @@ from ui import explain as ui_explain
 from ui import sentiment as view
 
 BATCH_CHUNK = 2_000  # reviews scored between two progress updates (well under a second)
-SENTIMENT_TERMS = ["LSTM", "n-gram evidence", "accuracy", "AUC", "validation", "epoch"]
+SENTIMENT_TERMS = ["LSTM", "n-gram evidence", "accuracy", "AUC", "TF-IDF", "validation", "epoch"]
 
 st.title("Review sentiment")
 st.caption(

@@ -6,22 +6,28 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-# Colours chosen to stay distinct on a washed-out projector and for red-green colour blindness.
-# Mid-tone slate: readable on the light (5.4:1) and the dark theme (3.4:1) background.
+# Colours from the Okabe-Ito palette, which stays distinct for red-green colour blindness and on a
+# washed-out projector; each line also has its own dash style, so no pair relies on colour alone.
+# Mid-tone slate for the actual price: readable on the light (5.4:1) and the dark theme (3.4:1).
 ACTUAL = "#5c6b82"
-LSTM = "#1f5fbf"
-PERSISTENCE = "#d95f02"
+LSTM = "#d55e00"  # vermillion: far from the slate actual line in hue and in lightness
+PERSISTENCE = "#009e73"
 FORECAST = "#7b3294"
-TRAIN_FIT = "#8fb3e8"
+TRAIN_FIT = "#f0a778"
 # The band: a mid-tone purple fill and edge that stand out on white and on the dark theme's
 # near-black background alike (the older 18 % tint of FORECAST vanished on the dark theme).
 BAND = "rgba(150, 95, 210, 0.35)"
 BAND_EDGE = "rgba(150, 95, 210, 1.0)"
-OVERLAYS = ("#1b9e77", "#e7298a")
+OVERLAYS = ("#0072b2", "#cc79a7")
 FOLDS = ("#1f5fbf", "#d95f02", "#1b9e77", "#7b3294", "#e6ab02", "#66a61e", "#a6761d", "#e7298a")
+LSTM_DASH = "dash"
+PERSISTENCE_DASH = "dot"
+FORECAST_DASH = "dashdot"
+OVERLAY_DASH = "longdashdot"
 FONT_SIZE = 15
 SKILL_AXIS_TOP = 1.25  # skill-ratio bars start at 0 and run at least this high
 PRESENTATION_SCALE = 1.45
+PRESENTATION_MIN_FONT = 18  # px: the smallest chart text readable from the back of a room
 
 
 def _layout(
@@ -109,7 +115,7 @@ def predictions(
                 x=train_fit.index,
                 y=train_fit["lstm"],
                 name="LSTM on training days",
-                line={"color": TRAIN_FIT, "width": 1.5},
+                line={"color": TRAIN_FIT, "width": 1.5, "dash": LSTM_DASH},
             )
         )
     figure.add_trace(
@@ -119,7 +125,10 @@ def predictions(
     )
     figure.add_trace(
         go.Scatter(
-            x=test.index, y=test["lstm"], name="LSTM prediction", line={"color": LSTM, "width": 2}
+            x=test.index,
+            y=test["lstm"],
+            name="LSTM prediction",
+            line={"color": LSTM, "width": 2.5, "dash": LSTM_DASH},
         )
     )
     if show_persistence:
@@ -128,13 +137,16 @@ def predictions(
                 x=test.index,
                 y=test["persistence"],
                 name="Tomorrow = today",
-                line={"color": PERSISTENCE, "width": 1.5, "dash": "dot"},
+                line={"color": PERSISTENCE, "width": 1.5, "dash": PERSISTENCE_DASH},
             )
         )
     for (name, values), colour in zip((overlays or {}).items(), OVERLAYS, strict=False):
         figure.add_trace(
             go.Scatter(
-                x=values.index, y=values.to_numpy(), name=name, line={"color": colour, "width": 1.5}
+                x=values.index,
+                y=values.to_numpy(),
+                name=name,
+                line={"color": colour, "width": 1.5, "dash": OVERLAY_DASH},
             )
         )
     last_date, last_price = history.index[-1], float(history.iloc[-1])
@@ -166,7 +178,7 @@ def predictions(
                 x=[last_date, *future.index],
                 y=[last_price, *future.to_numpy()],
                 name=f"Next {len(future)} days (forecast)",
-                line={"color": FORECAST, "width": 2.5, "dash": "dash"},
+                line={"color": FORECAST, "width": 2.5, "dash": FORECAST_DASH},
             )
         )
     figure.add_vline(x=boundary, line={"color": "#888888", "dash": "dash", "width": 1})
@@ -272,9 +284,26 @@ def window_steps(steps: pd.DataFrame) -> go.Figure:
 
 
 def enlarge(figure: go.Figure, scale: float = PRESENTATION_SCALE) -> go.Figure:
-    """The same figure, taller and with larger text, for a projector."""
+    """The same figure, taller and with every text at least ``PRESENTATION_MIN_FONT`` px.
+
+    Streamlit's chart theme gives legends, ticks and annotations their own 12 px fonts, which a
+    larger ``layout.font`` alone does not reach, so each is set here.
+    """
     height = figure.layout.height or 450
-    figure.update_layout(height=int(height * scale), font={"size": round(FONT_SIZE * scale)})
+    size = max(round(FONT_SIZE * scale), PRESENTATION_MIN_FONT)
+    margin = figure.layout.margin
+    figure.update_layout(
+        height=int(height * scale),
+        font={"size": size},
+        title={"font": {"size": size + 4}},
+        legend={"font": {"size": size}},
+        hoverlabel={"font": {"size": size}},
+        margin={"t": int((margin.t or 90) * scale), "l": int((margin.l or 60) * scale)},
+    )
+    figure.update_xaxes(tickfont={"size": size}, title={"font": {"size": size}})
+    figure.update_yaxes(tickfont={"size": size}, title={"font": {"size": size}})
+    figure.update_annotations(font={"size": size})
+    figure.update_traces(textfont={"size": size}, selector={"type": "bar"})
     return figure
 
 

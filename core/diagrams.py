@@ -19,7 +19,12 @@ OUTPUT = "#d95f02"
 MUTED = "#6b7280"
 INK = "#1a1f2b"  # text inside the light input boxes
 ARROW = "#5c6b82"  # memory arrows: visible on light and dark themes
-MAX_DRAWN = 12  # more steps than this are drawn as the first and last few with a gap between
+# More steps than this are drawn as the first and last few with a gap between. Plotly text keeps
+# its pixel size when the chart narrows, so the count and the label lengths are chosen for a
+# 390 px phone (about 40 px per step): labels then never run into their neighbours.
+MAX_DRAWN = 7
+LABEL_CHARS = 7  # "12 Dec", a price such as "2,506" or "+0.12"
+TEXT_SIZE = 11
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,7 @@ def _drawn(steps: list[Step]) -> list[Step | None]:
     return [*steps[:head], None, *steps[-tail:]]
 
 
-def _short(text: str, limit: int = 11) -> str:
+def _short(text: str, limit: int = LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -75,6 +80,8 @@ def unrolled(
         raise ValueError("A diagram needs at least one step.")
     drawn = _drawn(steps)
     hidden = len(steps) - sum(step is not None for step in drawn)
+    # a lone output (many-to-one) has the row to itself; outputs side by side must stay short
+    crowded = sum(step is not None and step.output is not None for step in drawn) > 1
     figure = go.Figure()
     centres, hovers, colours = [], [], []
     for position, step in enumerate(drawn):
@@ -83,9 +90,9 @@ def unrolled(
             figure.add_annotation(
                 x=x,
                 y=1.0,
-                text=f"… {hidden:,} more<br>steps …",
+                text=f"…<br>{hidden:,}<br>more",
                 showarrow=False,
-                font={"color": MUTED, "size": 12},
+                font={"color": MUTED, "size": TEXT_SIZE},
             )
             continue
         figure.add_shape(
@@ -99,7 +106,7 @@ def unrolled(
             layer="below",
         )
         figure.add_annotation(
-            x=x, y=1.0, text="LSTM", showarrow=False, font={"color": CELL_TEXT, "size": 12}
+            x=x, y=1.0, text="LSTM", showarrow=False, font={"color": CELL_TEXT, "size": TEXT_SIZE}
         )
         figure.add_shape(
             type="rect",
@@ -112,7 +119,11 @@ def unrolled(
             layer="below",
         )
         figure.add_annotation(
-            x=x, y=0.0, text=_short(step.label), showarrow=False, font={"color": INK, "size": 12}
+            x=x,
+            y=0.0,
+            text=_short(step.label),
+            showarrow=False,
+            font={"color": INK, "size": TEXT_SIZE},
         )
         _arrow(figure, (x, 0.2), (x, 0.75), MUTED)
         centres.append((x, 0.0))
@@ -123,9 +134,9 @@ def unrolled(
             figure.add_annotation(
                 x=x,
                 y=1.95,
-                text=_short(step.output, 13),
+                text=_short(step.output) if crowded else step.output,
                 showarrow=False,
-                font={"color": OUTPUT, "size": 13},
+                font={"color": OUTPUT, "size": TEXT_SIZE + 1},
             )
             centres.append((x, 1.95))
             hovers.append(step.output_hover or step.output)

@@ -15,11 +15,18 @@ def show(figure, key: str) -> None:
 
 
 def readings(items: list[report.Reading], columns: int = 3) -> None:
-    cards = st.columns(columns)
-    for index, item in enumerate(items):
-        with cards[index % columns], st.container(border=True):
-            st.metric(item.label, item.value)
-            st.caption(item.reading)
+    """Cards in rows of ``columns``, in the items' order.
+
+    One ``st.columns`` row per group of cards rather than one set of columns for all: a phone
+    stacks columns one under another, which would put the LSTM's error two cards away from the
+    baseline's error beside it.
+    """
+    for start in range(0, len(items), columns):
+        row = st.columns(columns)
+        for cell, item in zip(row, items[start : start + columns], strict=False):
+            with cell, st.container(border=True):
+                st.metric(item.label, item.value)
+                st.caption(item.reading)
 
 
 def render_loaded(loaded) -> None:

@@ -314,7 +314,7 @@ def model_card(model, metrics: dict) -> None:
     with st.expander("The shipped model layer by layer"):
         ui_explain.layers(model.model_)
         st.caption(card.ARCHITECTURE_NOTE)
-        st.markdown(explain_model.glossary_markdown(["accuracy", "AUC", "validation"]))
+        st.markdown(explain_model.glossary_markdown(["accuracy", "AUC", "TF-IDF", "validation"]))
     st.caption(
         f"Held-out: {n:,} IMDB reviews set aside by a fixed random split before training "
         f"(data fingerprint {metrics['data']['held_out_sha256'][:12]}…). They can be about films "
