@@ -313,7 +313,8 @@ def model_card(model, metrics: dict) -> None:
         st.markdown(f"- **{anchor.name}: {anchor.accuracy:.1%}.** {anchor.reading}")
     with st.expander("The shipped model layer by layer"):
         ui_explain.layers(model.model_)
-        st.caption(card.ARCHITECTURE_NOTE)
+        rows = explain_model.describe_model(model.model_)
+        st.caption(explain_model.parameters_reading(rows) + " " + card.ARCHITECTURE_NOTE)
         st.markdown(explain_model.glossary_markdown(["accuracy", "AUC", "validation"]))
     st.caption(
         f"Held-out: {n:,} IMDB reviews set aside by a fixed random split before training "
