@@ -27,15 +27,21 @@ from ui import explain as ui_explain
 
 # the colour key is drawn by the same function as the review, so it matches in either theme;
 # its made-up pushes carry no hover text
-STRENGTH_KEY = Explanation(
-    0.5,
-    [
-        WordContribution("Key:", " ", None),
-        WordContribution("small", " ", 0.2),
-        WordContribution("big", " push towards positive · ", 1.0),
-        WordContribution("small", " ", -0.2),
-        WordContribution("big", " push towards negative", -1.0),
-    ],
+STRENGTH_KEY_HTML = re.sub(
+    r' title="[^"]*"',
+    "",
+    highlight_html(
+        Explanation(
+            0.5,
+            [
+                WordContribution("Key:", " ", None),
+                WordContribution("small", " ", 0.2),
+                WordContribution("big", " push towards positive · ", 1.0),
+                WordContribution("small", " ", -0.2),
+                WordContribution("big", " push towards negative", -1.0),
+            ],
+        )
+    ),
 )
 
 
@@ -107,7 +113,7 @@ def show_one(model, text: str, key: str) -> None:
         "removed once and the review scored again; the stronger the colour, the bigger the "
         "change (point at a word to see by how many points)."
     )
-    st.markdown(re.sub(r' title="[^"]*"', "", highlight_html(STRENGTH_KEY)), unsafe_allow_html=True)
+    st.markdown(STRENGTH_KEY_HTML, unsafe_allow_html=True)
     if key == "review":
         show_steps(model, prepared.text, probability)
 
