@@ -47,8 +47,9 @@ STRENGTH_KEY_HTML = re.sub(
 
 TRAINING_HINT = (
     "Pick the data and settings, then press Train. With the settings as they are (1,000 "
-    "reviews, 3 epochs) training takes about 10 s; the largest settings (5,000 reviews, 10 "
-    "epochs, 400 words, 128 units) about a minute. The bar shows each epoch as it ends."
+    "reviews, 3 epochs) training takes about 10 s on a quiet 2-core server, up to half a minute "
+    "while others train too; the largest settings (5,000 reviews, 10 epochs, 400 words, 128 "
+    "units) about a minute. The bar shows each epoch as it ends."
 )
 
 
