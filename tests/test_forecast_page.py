@@ -63,7 +63,7 @@ def test_training_one_epoch_shows_chart_metrics_and_downloads():
         if "steps" in spec.get("layout", {}).get("meta", {})
     ]
     assert [meta["steps"] for meta in diagrams] == [10]
-    layers = next(frame.value for frame in at.dataframe if "What it does" in frame.value.columns)
+    layers = next(table.value for table in at.table if "What it does" in table.value.columns)
     model = at.session_state["forecast_result"]["model"]
     assert layers["Learned numbers"].sum() == model.model_.count_params()
 

@@ -167,7 +167,8 @@ def test_model_card_shows_both_models_with_readings(page):
     assert len(page.metric) >= 4
     assert "This is the model scoring the Score and Batch tabs." in texts_of(page.caption)
     layers = page.table[0].value
-    assert "What it does" in layers.columns and layers["Learned numbers"].str.contains(",").any()
+    assert "What it does" in layers.columns
+    assert layers["Learned numbers"].sum() == load_model().model_.count_params()
 
 
 def test_train_your_own_on_a_small_bundled_sample(page):

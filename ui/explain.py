@@ -22,8 +22,7 @@ def layers(model) -> None:
     cuts them off at the column's edge.
     """
     table = explain.layers_table(explain.describe_model(model))
-    table["Learned numbers"] = table["Learned numbers"].map("{:,}".format)
-    st.table(table, hide_index=True)
+    st.table(table.style.format({"Learned numbers": "{:,}"}), hide_index=True)
 
 
 def model_in_plain_words(model) -> None:
