@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -69,8 +71,13 @@ def predictions(
     band: pd.DataFrame | None = None,
     overlays: dict[str, pd.Series] | None = None,
     window_days: int = 182,
+    hidden: Collection[str] = (),
 ) -> go.Figure:
     """Predicted against actual prices on the test part, with the train/test boundary marked.
+
+    A layer named in ``hidden`` is drawn but switched off until its legend entry is clicked. A
+    legend click acts in the browser only, so it keeps the user's zoom; a Streamlit widget that
+    changes the figure does not, because Streamlit draws a changed figure as a new chart.
 
     Parameters
     ----------
@@ -90,7 +97,14 @@ def predictions(
         Test-part predictions of earlier runs, drawn as thin extra lines under their names.
     window_days : int
         Calendar days shown by default, ending at the last date; the range slider reveals the rest.
+    hidden : collection of str
+        Layers to draw switched off: ``"persistence"``, ``"train_fit"``, ``"band"`` or the name
+        of an overlay.
     """
+
+    def shown(layer: str) -> bool | str:
+        return "legendonly" if layer in hidden else True
+
     boundary = test.index[0]
     before = history[history.index < boundary]
     figure = go.Figure()
@@ -110,6 +124,7 @@ def predictions(
                 y=train_fit["lstm"],
                 name="LSTM on training days",
                 line={"color": TRAIN_FIT, "width": 1.5},
+                visible=shown("train_fit"),
             )
         )
     figure.add_trace(
@@ -129,12 +144,17 @@ def predictions(
                 y=test["persistence"],
                 name="Tomorrow = today",
                 line={"color": PERSISTENCE, "width": 1.5, "dash": "dot"},
+                visible=shown("persistence"),
             )
         )
     for (name, values), colour in zip((overlays or {}).items(), OVERLAYS, strict=False):
         figure.add_trace(
             go.Scatter(
-                x=values.index, y=values.to_numpy(), name=name, line={"color": colour, "width": 1.5}
+                x=values.index,
+                y=values.to_numpy(),
+                name=name,
+                line={"color": colour, "width": 1.5},
+                visible=shown(name),
             )
         )
     last_date, last_price = history.index[-1], float(history.iloc[-1])
@@ -147,6 +167,8 @@ def predictions(
                 line={"width": 1, "color": BAND_EDGE, "dash": "dot"},
                 showlegend=False,
                 hoverinfo="skip",
+                legendgroup="band",
+                visible=shown("band"),
             )
         )
         figure.add_trace(
@@ -158,6 +180,8 @@ def predictions(
                 fill="tonexty",
                 fillcolor=BAND,
                 line={"width": 1, "color": BAND_EDGE, "dash": "dot"},
+                legendgroup="band",  # one legend click shows or hides both edges
+                visible=shown("band"),
             )
         )
     if future is not None and len(future):
