@@ -29,8 +29,10 @@ PRESENTATION_SCALE = 1.45
 def _layout(
     figure: go.Figure, title: str, y_title: str, height: int = 460, revision: str | None = None
 ) -> go.Figure:
-    # A stable uirevision keeps the user's zoom and legend clicks when a toggle redraws the
-    # figure; a new revision (other data) starts from the default view again.
+    # A stable uirevision makes Plotly keep the user's zoom and legend clicks when it redraws
+    # the same chart; other data gets a new revision and starts from the default view. Streamlit
+    # 1.67 mounts a changed figure as a new chart, so a toggle that must keep the zoom works in
+    # the legend (see ``predictions(hidden=...)``), not as a widget.
     figure.update_layout(
         uirevision=revision or title,
         title={"text": title, "x": 0.0, "xanchor": "left", "y": 0.98, "yanchor": "top"},
