@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -33,8 +35,10 @@ PRESENTATION_MIN_FONT = 18  # px: the smallest chart text readable from the back
 def _layout(
     figure: go.Figure, title: str, y_title: str, height: int = 460, revision: str | None = None
 ) -> go.Figure:
-    # A stable uirevision keeps the user's zoom and legend clicks when a toggle redraws the
-    # figure; a new revision (other data) starts from the default view again.
+    # A stable uirevision makes Plotly keep the user's zoom and legend clicks when it redraws
+    # the same chart; other data gets a new revision and starts from the default view. Streamlit
+    # 1.67 mounts a changed figure as a new chart, so a toggle that must keep the zoom works in
+    # the legend (see ``predictions(hidden=...)``), not as a widget.
     figure.update_layout(
         uirevision=revision or title,
         title={"text": title, "x": 0.0, "xanchor": "left", "y": 0.98, "yanchor": "top"},
@@ -75,8 +79,13 @@ def predictions(
     band: pd.DataFrame | None = None,
     overlays: dict[str, pd.Series] | None = None,
     window_days: int = 182,
+    hidden: Collection[str] = (),
 ) -> go.Figure:
     """Predicted against actual prices on the test part, with the train/test boundary marked.
+
+    A layer named in ``hidden`` is drawn but switched off until its legend entry is clicked. A
+    legend click acts in the browser only, so it keeps the user's zoom; a Streamlit widget that
+    changes the figure does not, because Streamlit draws a changed figure as a new chart.
 
     Parameters
     ----------
@@ -96,7 +105,14 @@ def predictions(
         Test-part predictions of earlier runs, drawn as thin extra lines under their names.
     window_days : int
         Calendar days shown by default, ending at the last date; the range slider reveals the rest.
+    hidden : collection of str
+        Layers to draw switched off: ``"persistence"``, ``"train_fit"``, ``"band"`` or the name
+        of an overlay.
     """
+
+    def shown(layer: str) -> bool | str:
+        return "legendonly" if layer in hidden else True
+
     boundary = test.index[0]
     before = history[history.index < boundary]
     figure = go.Figure()
@@ -116,6 +132,7 @@ def predictions(
                 y=train_fit["lstm"],
                 name="LSTM on training days",
                 line={"color": TRAIN_FIT, "width": 1.5, "dash": LSTM_DASH},
+                visible=shown("train_fit"),
             )
         )
     figure.add_trace(
@@ -138,6 +155,7 @@ def predictions(
                 y=test["persistence"],
                 name="Tomorrow = today",
                 line={"color": PERSISTENCE, "width": 1.5, "dash": PERSISTENCE_DASH},
+                visible=shown("persistence"),
             )
         )
     for (name, values), colour in zip((overlays or {}).items(), OVERLAYS, strict=False):
@@ -147,6 +165,7 @@ def predictions(
                 y=values.to_numpy(),
                 name=name,
                 line={"color": colour, "width": 1.5, "dash": OVERLAY_DASH},
+                visible=shown(name),
             )
         )
     last_date, last_price = history.index[-1], float(history.iloc[-1])
@@ -159,6 +178,8 @@ def predictions(
                 line={"width": 1, "color": BAND_EDGE, "dash": "dot"},
                 showlegend=False,
                 hoverinfo="skip",
+                legendgroup="band",
+                visible=shown("band"),
             )
         )
         figure.add_trace(
@@ -170,6 +191,8 @@ def predictions(
                 fill="tonexty",
                 fillcolor=BAND,
                 line={"width": 1, "color": BAND_EDGE, "dash": "dot"},
+                legendgroup="band",  # one legend click shows or hides both edges
+                visible=shown("band"),
             )
         )
     if future is not None and len(future):

@@ -164,3 +164,25 @@ def test_skill_axis_grows_for_a_large_ratio():
     )
     low, high = charts.backtest_folds(history, folds).layout.yaxis2.range
     assert low == 0 and high >= 2.0
+
+
+def test_hidden_layers_are_drawn_switched_off_for_the_legend_to_show():
+    history, test, future, band, train_fit = chart_inputs()
+    overlay = {"Run 1 prediction": test["actual"] * 1.02}
+    layers = {"future": future, "band": band, "train_fit": train_fit, "overlays": overlay}
+    shown = charts.predictions(history, test, **layers)
+    hidden = charts.predictions(
+        history, test, **layers, hidden={"persistence", "train_fit", "band", "Run 1 prediction"}
+    )
+    visible = {trace.name: trace.visible for trace in hidden.data}
+    assert visible["Tomorrow = today"] == "legendonly"
+    assert visible["LSTM on training days"] == "legendonly"
+    assert visible["Uncertainty band"] == "legendonly"
+    assert visible["Run 1 prediction"] == "legendonly"
+    assert visible["LSTM prediction"] is None and visible["Actual"] is None
+    # both band edges switch together from the one legend entry
+    band_traces = [trace for trace in hidden.data if trace.legendgroup == "band"]
+    assert len(band_traces) == 2 and {trace.visible for trace in band_traces} == {"legendonly"}
+    # a switched-off layer leaves the view as it was
+    assert hidden.layout.uirevision == shown.layout.uirevision
+    assert hidden.layout.yaxis.range == shown.layout.yaxis.range
