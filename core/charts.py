@@ -376,11 +376,10 @@ def backtest_folds(history: pd.Series, folds: pd.DataFrame) -> go.Figure:
         rows=2,
         cols=1,
         row_heights=[0.58, 0.42],
-        vertical_spacing=0.16,
+        vertical_spacing=0.2,
         subplot_titles=(
             "Test block of each fold",
-            "Skill ratio per fold (dashed line 1 = same error as tomorrow = today; "
-            "below 1 = LSTM better)",
+            "Skill ratio per fold<br>below the dashed 1 = LSTM better",
         ),
     )
     figure.add_trace(

@@ -21,6 +21,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from core import trading_days
 from core.forecast import Forecaster
 
 FILE_NAME = "lstm_forecaster.zip"
@@ -129,6 +130,7 @@ def model_info(forecaster: Forecaster, source: str | None = None) -> dict:
             "next_day": f"{next_day.index[0]:%Y-%m-%d}",
             "next_day_forecast": float(next_day.iloc[0]),
         },
+        "calendar": trading_days.trading_calendar(dates).description,
         "how_to_call": HOW_TO_CALL,
         "multi_day": MULTI_DAY,
     }

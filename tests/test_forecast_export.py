@@ -108,6 +108,7 @@ def test_json_describes_inputs_dates_and_scaling(fitted, unzipped):
     dates = info["dates"]
     assert dates["first_price"] == f"{series.index[0]:%Y-%m-%d}"
     assert dates["test_days"][0] == f"{fitted.evaluate().predictions.index[0]:%Y-%m-%d}"
+    assert info["calendar"].startswith("Forecast days follow the data's")
     readme = (unzipped / "README.md").read_text()
     assert "forecaster.keras" in readme and info["check"]["next_day"] in readme
 
