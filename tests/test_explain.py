@@ -102,7 +102,8 @@ def test_summary_names_only_drawn_words_and_places_a_hidden_strongest_one():
     readings[1] = 0.5
     text = explain.readings_summary(words, readings, 0.0, 0.9)
     assert "Of the steps drawn, its highest readings came after “w1” (+0.50)" in text
-    assert "“w15” (+2.00) at word 16, is among the 19 steps the diagram leaves out" in text
+    hidden = 30 - len(explain.shown_steps(30))
+    assert f"“w15” (+2.00) at word 16, is among the {hidden} steps the diagram leaves out" in text
     assert "after “w15”" not in text
     short = explain.readings_summary(["not", "bad"], [-0.2, 0.9], 0.0, 0.6)
     assert "leaves out" not in short and "Of the steps drawn" not in short
