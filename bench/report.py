@@ -304,6 +304,32 @@ def ingest_section(ingest: dict) -> list[str]:
         f"(median of {len(ingest['seconds'])}; target ≤ {ingest['target_seconds']:.0f} s: "
         f"{verdict}, {ingest['ratio_to_target']:.2f}× the budget).",
         "",
+        *uploads_block(ingest),
+    ]
+
+
+def uploads_block(ingest: dict) -> list[str]:
+    """Worst case per upload bomb (tests/fuzz_loaders.py) over every loader, against targets."""
+    if not ingest.get("uploads"):
+        return []
+    rows = [
+        [row["file"], fmt(row["seconds"], 2, " s"), row["slowest_loader"],
+         fmt(row["peak_mb"], 0, " MB"), row["message"][:70].replace("|", "\\|") + "…",
+         verdict(row["seconds"] <= 20 and row["peak_mb"] <= 500)]
+        for row in ingest["uploads"]
+    ]  # fmt: skip
+    return [
+        "### Upload bombs and the largest allowed files",
+        "",
+        "Each file goes through the price loader, the sentiment page's upload (Batch, Train your "
+        "own) and `python -m core.sentiment evaluate`; the worst of the three is shown. The gzip "
+        f"and ZIP bombs unpack to {ingest['uploads_unpacked_bytes'] / 1e9:.1f} GB. Targets: ends "
+        "within 20 s, adds at most 500 MB to peak memory (Linux VmHWM, reset before each file). "
+        "The same table, per loader: `make fuzz` (`python -m tests.fuzz_loaders --bombs`). The "
+        f"1,000,000-row price CSV above adds {fmt(ingest.get('peak_mb'), 0, ' MB')}.",
+        "",
+        table(["File", "Slowest", "Loader", "Peak added", "Message", "Targets"], rows),
+        "",
     ]
 
 

@@ -493,7 +493,7 @@ def read_csv(text: str, separator: str, limits: TableLimits, name: str, **option
     with warnings.catch_warnings():  # pandas only warns when it cuts extra fields off a line
         warnings.simplefilter("error", pd.errors.ParserWarning)
         frame = pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(text.encode()),  # a StringIO is read as 4 bytes a character: 2.5x the peak
             sep=separator,
             engine="c",
             nrows=limits.max_rows + 1,
