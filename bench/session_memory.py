@@ -6,7 +6,8 @@ The server's resident memory (RSS of the process tree) is read after every sessi
 keeps a closed session's state for ``server.disconnectedSessionTTL`` seconds (120 by default)
 so that a dropped connection can come back; the run sets it to ``--ttl`` seconds through the
 environment so closed sessions are released while the run goes on, and waits that long at the
-end before the last reading.
+end before the last reading. The server gets ``MALLOC_ARENA_MAX`` as ``make run`` sets it
+(``--arena-max 0`` leaves glibc's default of up to 8 arenas per core).
 
 Prints the growth per session (least-squares slope after the first ``--warmup`` sessions, which
 load TensorFlow and the shipped model) and its ratio to the budget, ``--max-growth-mb``.
@@ -56,8 +57,14 @@ def slope(values: list[float]) -> float:
     return statistics.linear_regression(steps, values).slope if len(values) > 1 else 0.0
 
 
-def run(sessions: int, warmup: int, ttl: int, target_mb: float, log=print) -> dict:
+def run(
+    sessions: int, warmup: int, ttl: int, target_mb: float, arena_max: int = 2, log=print
+) -> dict:
     os.environ["STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL"] = str(ttl)
+    if arena_max:
+        os.environ["MALLOC_ARENA_MAX"] = str(arena_max)
+    else:
+        os.environ.pop("MALLOC_ARENA_MAX", None)
     readings: list[float] = []
     with support.serving(timeout=120) as (url, server), support.chromium() as browser:
         started = time.perf_counter()
@@ -74,6 +81,7 @@ def run(sessions: int, warmup: int, ttl: int, target_mb: float, log=print) -> di
     result = {
         "sessions": sessions,
         "ttl_s": ttl,
+        "malloc_arena_max": arena_max or "glibc default",
         "rss_after_warmup_mb": readings[warmup - 1] if warmup else readings[0],
         "rss_peak_mb": max(readings),
         "rss_last_mb": readings[-1],
@@ -82,7 +90,8 @@ def run(sessions: int, warmup: int, ttl: int, target_mb: float, log=print) -> di
         "seconds": seconds,
     }
     log(
-        f"{sessions} sessions in {seconds:.0f} s (closed sessions kept {ttl} s): RSS "
+        f"{sessions} sessions in {seconds:.0f} s (closed sessions kept {ttl} s, "
+        f"MALLOC_ARENA_MAX {result['malloc_arena_max']}): RSS "
         f"{result['rss_after_warmup_mb']:.0f} MB after {warmup} warm-up sessions, peak "
         f"{result['rss_peak_mb']:.0f} MB, {result['rss_settled_mb']:.0f} MB once all closed"
     )
@@ -99,8 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--ttl", type=int, default=10, help="seconds a closed session is kept")
     parser.add_argument("--max-growth-mb", type=float, default=2.0)
+    parser.add_argument(
+        "--arena-max", type=int, default=2, help="MALLOC_ARENA_MAX for the server; 0: unset"
+    )
     args = parser.parse_args(argv)
-    result = run(args.sessions, args.warmup, args.ttl, args.max_growth_mb)
+    result = run(args.sessions, args.warmup, args.ttl, args.max_growth_mb, args.arena_max)
     if result["growth_per_session_mb"] > args.max_growth_mb:
         print(f"FAIL: more than {args.max_growth_mb} MB per session")
         return 1
