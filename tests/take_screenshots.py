@@ -1,6 +1,7 @@
-"""Refresh the README's screenshots from the real app in headless Chromium at 1280×800.
+"""Refresh the README's screenshots from the real app in headless Chromium.
 
-Run with ``make screenshots``; writes docs/images/home.png, sentiment.png and forecast.png.
+Run with ``make screenshots``; writes docs/images/home.png, sentiment.png and forecast.png at
+1280×800, and presentation.png (presentation mode, as on a projector) at 1920×1080.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 from tests import browser_support as support
 
 OUT = support.ROOT / "docs" / "images"
+PROJECTOR = {"width": 1920, "height": 1080}
 EXAMPLE_REVIEW = (
     "The acting was wonderful and the story moving, although the ending dragged a little. "
     "Not a perfect film, but I would happily watch it again."
@@ -51,11 +53,29 @@ def forecast(page, url: str, out: Path) -> None:
     page.screenshot(path=str(out / "forecast.png"))
 
 
+def presentation(page, url: str, out: Path) -> None:
+    """Presentation mode with the default settings, scrolled to the main chart."""
+    page.goto(f"{url}/forecast?present=1")
+    page.get_by_role("button", name="Train the LSTM").click()
+    support.wait_for_trace(page, "LSTM prediction", timeout_ms=240_000)
+    support.wait_until_idle(page)
+    page.evaluate(
+        """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+            .find(chart => (chart.data || []).some(trace => trace.name === 'LSTM prediction'))
+            .scrollIntoView({block: 'center'})"""
+    )
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(out / "presentation.png"))
+
+
+VIEWPORTS = {presentation: PROJECTOR}
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with support.running_app() as url, support.chromium() as browser:
-        for take in (home, sentiment, forecast):
-            page = browser.new_page(viewport=support.VIEWPORT)
+        for take in (home, sentiment, forecast, presentation):
+            page = browser.new_page(viewport=VIEWPORTS.get(take, support.VIEWPORT))
             take(page, url, OUT)
             page.close()
             print(f"wrote {OUT / (take.__name__ + '.png')}")
