@@ -42,12 +42,24 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
 
 
+def skill_reading(ratio: float) -> str:
+    """The skill ratio's reading: what the scale means, then what this value says.
+
+    Within 0.05% of 1 counts as a tie, the same threshold as the headline sentence.
+    """
+    scale = "LSTM error ÷ “tomorrow = today” error: below 1 means the LSTM was better"
+    if ratio < 0.9995:
+        return f"{scale}. At {ratio:.3f} the LSTM beat it, with {1 - ratio:.1%} less error."
+    if ratio <= 1.0005:
+        return f"{scale}. At {ratio:.3f} it is a tie: the LSTM added nothing to today's price."
+    return f"{scale}. At {ratio:.3f} the LSTM lost: its error was {ratio - 1:.1%} larger."
+
+
 def readings(evaluation: Evaluation, forecaster: Forecaster) -> list[Reading]:
     """The headline numbers of a trained forecast, each with a one-line reading."""
     model, baseline = evaluation.model, evaluation.persistence
     ratio = evaluation.skill_ratio
     days = len(evaluation.predictions)
-    verdict = "beat" if ratio < 0.9995 else ("tied with" if ratio <= 1.0005 else "lost to")
     direction = model["directional_accuracy"]
     return [
         Reading(
@@ -64,8 +76,7 @@ def readings(evaluation: Evaluation, forecaster: Forecaster) -> list[Reading]:
         Reading(
             "Skill ratio",
             f"{ratio:.3f}",
-            f"LSTM error ÷ baseline error: below 1 means the LSTM {verdict} the baseline; "
-            f"here it {verdict} it.",
+            skill_reading(ratio),
         ),
         Reading(
             "Average miss (MAPE)",
