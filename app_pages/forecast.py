@@ -92,7 +92,8 @@ def run_backtest(series, settings: dict) -> None:
     st.subheader("Walk-forward backtest")
     st.caption(
         f"Retrains the model {backtest.DEFAULT_FOLDS} times, each time on all days before a "
-        "one-block test, to see whether the score holds across years. About a minute."
+        "one-block test, to see whether the score holds across years. Each refit takes about "
+        "as long as one training with these settings."
     )
     if st.button("Run the backtest", key="run_backtest", icon=":material/replay:"):
         bar = st.progress(0.0, text="Fold 1")

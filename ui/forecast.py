@@ -105,8 +105,9 @@ def training_area(settings: dict) -> None:
         render_result(result, settings)
     elif not message:
         st.info(
-            "Pick your settings and press **Train the LSTM**. The default run takes about "
-            "5–15 seconds; 100 epochs of a large model can take several minutes."
+            "Pick your settings and press **Train the LSTM**. The default run trains in about "
+            "4 s on a quiet two-core server (the server's first training adds about 10 s to "
+            "load TensorFlow); a longer lookback, more units or layers take longer per epoch."
         )
 
 
