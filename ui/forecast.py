@@ -106,8 +106,9 @@ def training_area(settings: dict) -> None:
     elif not message:
         st.info(
             "Pick your settings and press **Train the LSTM**. The default run trains in about "
-            "4 s on a quiet two-core server (the server's first training adds about 10 s to "
-            "load TensorFlow); a longer lookback, more units or layers take longer per epoch."
+            "4 s on a quiet two-core server (the server's first training also loads "
+            "TensorFlow, which adds several seconds); a longer lookback, more units or layers "
+            "take longer per epoch."
         )
 
 
