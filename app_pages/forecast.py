@@ -1,14 +1,15 @@
 """Stock forecast: upload prices, train a many-to-many LSTM, compare it with tomorrow = today.
 
-Settings live in the URL (``st.query_params``) so a setup can be bookmarked. A training that the
-Stop button (or any other rerun) interrupts keeps its best epoch: the Forecaster is parked in
-session state before ``fit`` starts, ``fit`` restores the best weights on its way out, and the
-next run turns it into a result.
+Settings live in the URL (``st.query_params``) so a setup can be bookmarked. Training runs as a
+job off this script's thread (``core.jobs``): the page stays live, a fragment draws its progress,
+and Stop ends it within a batch while keeping its best epoch.
 """
+
+import hashlib
 
 import streamlit as st
 
-from core import backtest, forecast, presentation, prices
+from core import backtest, presentation, prices
 from core import forecast_report as report
 from core.paths import SAMPLES
 from ui import explain as ui_explain
@@ -30,17 +31,6 @@ FORECAST_TERMS = [
     "band",
 ]
 SETTINGS = ("lookback", "epochs", "units", "layers", "horizon", "test_share", "seed")
-HELP = {
-    "lookback": "How many past days the LSTM reads before each prediction (its number of steps).",
-    "epochs": "How many passes over the training days. Training stops early when validation "
-    "days stop improving.",
-    "units": "Memory cells in each LSTM layer: more can learn more patterns, and trains slower.",
-    "layers": "LSTM layers stacked on top of each other.",
-    "horizon": "How many business days beyond the last date to forecast.",
-    "test_share": "The newest part of the history, kept aside and never used in training: "
-    "all scores are measured here.",
-    "seed": "Starting point of the random numbers: the same seed gives the same model.",
-}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -49,10 +39,15 @@ def load(data: bytes, column: str | None) -> prices.PriceData:
 
 
 def url_setup() -> dict:
-    """Widget state from the URL wherever a widget has none yet; notes for values it fixed."""
+    """Widget state from the URL wherever a widget has none yet; notes for values it fixed.
+
+    The link's data and column are remembered from the session's first run: the URL is rewritten
+    on every run, and its column only ever applies to the data the link named.
+    """
     setup, notes = report.read_setup(st.query_params.to_dict(), list(SAMPLE_NAMES))
     st.session_state.setdefault("sample", SAMPLE_NAMES[setup["sample"]])
     st.session_state.setdefault("presentation", setup["present"])
+    st.session_state.setdefault("forecast_link", (SAMPLE_NAMES[setup["sample"]], setup["column"]))
     for note in notes:
         st.warning(note, icon=":material/link_off:")
     return setup
@@ -76,120 +71,23 @@ def choose_data() -> tuple[str, bytes]:
     return upload.name, upload.getvalue()
 
 
-def choose_column(raw: bytes, url_column: str | None) -> prices.PriceData:
+def choose_column(name: str, raw: bytes, from_sample: bool) -> prices.PriceData:
+    """The price column box; each file gets its own, starting on the file's best column."""
     loaded = load(raw, None)
-    if st.session_state.get("column") not in loaded.numeric_columns:
-        wanted = url_column if url_column in loaded.numeric_columns else loaded.column
-        if url_column and wanted != url_column:
-            st.warning(f"The link asks for column “{url_column}”; this file has no such column.")
-        st.session_state["column"] = wanted
+    link_data, link_column = st.session_state["forecast_link"]
+    asked = link_column if from_sample and name == link_data else None
+    column, note = report.column_choice(loaded.numeric_columns, loaded.column, asked)
+    if note:
+        st.warning(note, icon=":material/link_off:")
     column = st.selectbox(
         "Price column",
         loaded.numeric_columns,
-        key="column",
+        index=loaded.numeric_columns.index(column),
+        # one box per file: a kept box would carry one file's choice over to the next
+        key=f"column_{hashlib.blake2b(raw, digest_size=8).hexdigest()}",
         help="Adjusted close is picked when the file has it, else the close.",
     )
     return load(raw, column)
-
-
-def settings_form(setup: dict) -> bool:
-    """The training settings; each starts from the URL's value (or the default).
-
-    The values come in through ``value=`` rather than session state: Streamlit drops a widget's
-    state on a run that does not draw it (e.g. while no file is uploaded yet), and a keyed widget
-    with neither would fall back to its minimum.
-    """
-    with st.form("settings", border=True):
-        left, right = st.columns(2)
-        left.slider(
-            "Lookback (days)", 5, 120, setup["lookback"], key="lookback", help=HELP["lookback"]
-        )
-        right.slider("Epochs", 1, 100, setup["epochs"], key="epochs", help=HELP["epochs"])
-        with st.expander("More settings"):
-            a, b, c = st.columns(3)
-            a.select_slider(
-                "Units", report.CHOICES["units"], setup["units"], key="units", help=HELP["units"]
-            )
-            b.select_slider(
-                "Layers",
-                report.CHOICES["layers"],
-                setup["layers"],
-                key="layers",
-                help=HELP["layers"],
-            )
-            c.slider(
-                "Forecast horizon (days)",
-                1,
-                30,
-                setup["horizon"],
-                key="horizon",
-                help=HELP["horizon"],
-            )
-            a.select_slider(
-                "Test share",
-                report.TEST_SHARES,
-                setup["test_share"],
-                key="test_share",
-                help=HELP["test_share"],
-            )
-            b.number_input("Seed", 0, 10_000, setup["seed"], key="seed", help=HELP["seed"])
-        return st.form_submit_button(
-            "Train the LSTM", type="primary", icon=":material/model_training:"
-        )
-
-
-def train(series, settings: dict) -> None:
-    """Train with live progress and a Stop button, then finish the run."""
-    params = {key: int(settings[key]) for key in ("lookback", "epochs", "units", "layers", "seed")}
-    model = forecast.Forecaster(test_share=settings["test_share"], **params)
-    st.session_state["forecast_pending"] = {"model": model, "settings": settings, "series": series}
-    with st.status("Training the LSTM…", expanded=True) as status:
-        # A click reruns the page, which interrupts fit; fit keeps its best epoch on the way out.
-        stop_slot = st.empty()
-        stop_slot.button("Stop", key="stop_training", icon=":material/stop_circle:")
-        on_epoch = ui_forecast.epoch_progress()
-        try:
-            model.fit(series, progress=on_epoch)
-        except ValueError as error:
-            st.session_state.pop("forecast_pending", None)
-            status.update(label="Training could not start", state="error")
-            st.error(str(error))
-            st.stop()
-        stop_slot.empty()
-        run = st.session_state.get("forecast_run_count", 0) + 1
-        status.update(
-            label=f"Run {run}: trained {model.epochs_run_} epochs in {model.train_seconds_:.1f} s",
-            state="complete",
-        )
-    finish_pending()
-
-
-def finish_pending() -> None:
-    """Turn a finished or interrupted training into the current result and a history entry."""
-    pending = st.session_state.pop("forecast_pending", None)
-    if pending is None:
-        return
-    model, settings = pending["model"], pending["settings"]
-    if not model.is_fitted:
-        st.warning("Training was stopped before its first epoch finished; nothing to keep.")
-        return
-    evaluation, check = model.evaluate(), model.horizon_check(settings["horizon"])
-    count = st.session_state.get("forecast_run_count", 0) + 1
-    st.session_state["forecast_run_count"] = count
-    record = report.run_record(count, settings, model, evaluation, check)
-    st.session_state.setdefault("forecast_runs", []).append(record)
-    st.session_state["forecast_result"] = {
-        "model": model,
-        "evaluation": evaluation,
-        "check": check,
-        "future": check.band["forecast"],
-        "train_fit": model.fitted_train(),
-        "settings": settings,
-        "series": pending["series"],
-        "label": record["label"],
-        "predictions_csv": report.predictions_csv(evaluation, check.band),
-        "model_file": report.model_bytes(model),
-    }
 
 
 def run_backtest(series, settings: dict) -> None:
@@ -197,7 +95,8 @@ def run_backtest(series, settings: dict) -> None:
     st.subheader("Walk-forward backtest")
     st.caption(
         f"Retrains the model {backtest.DEFAULT_FOLDS} times, each time on all days before a "
-        "one-block test, to see whether the score holds across years. About a minute."
+        "one-block test, to see whether the score holds across years. Each refit takes about "
+        "as long as one training with these settings."
     )
     if st.button("Run the backtest", key="run_backtest", icon=":material/replay:"):
         bar = st.progress(0.0, text="Fold 1")
@@ -222,16 +121,17 @@ st.caption(
 ui_explain.glossary(FORECAST_TERMS, key="forecast_glossary")
 setup = url_setup()
 presenting = st.toggle("Presentation mode", key="presentation", help="Hide the controls.")
-if presenting:
-    st.set_page_config(initial_sidebar_state="collapsed")  # the chart gets the whole screen
-    # the data of the last normal-mode run, else the link's sample
-    sample_name = st.session_state["sample"]
-    default_data = (sample_name, SAMPLES[sample_name].read_bytes(), setup["column"])
-    data_name, raw, column = st.session_state.get("forecast_data", default_data)
-else:
-    data_name, raw = choose_data()
 try:
-    loaded = load(raw, column) if presenting else choose_column(raw, setup["column"])
+    if presenting:
+        st.set_page_config(initial_sidebar_state="collapsed")  # the chart gets the whole screen
+        # the data of the last normal-mode run, else the link's sample
+        sample_name = st.session_state["sample"]
+        default_data = (sample_name, SAMPLES[sample_name].read_bytes(), setup["column"])
+        data_name, raw, column = st.session_state.get("forecast_data", default_data)
+        loaded = load(raw, column)
+    else:
+        data_name, raw = choose_data()
+        loaded = choose_column(data_name, raw, st.session_state.get("source") != "Upload a CSV")
 except ValueError as error:
     st.error(str(error))
     st.stop()
@@ -239,7 +139,7 @@ st.session_state["forecast_data"] = (data_name, raw, loaded.column)
 
 if not presenting:
     ui_forecast.render_loaded(loaded)
-    train_now = settings_form(setup)
+    train_now = ui_forecast.settings_form(setup)
 else:
     train_now = st.button("Train the LSTM", type="primary", key="present_train")
 
@@ -251,15 +151,8 @@ if presenting:
     st.subheader(presentation.title_line(settings))
 
 if train_now:
-    train(loaded.series, settings)
-finish_pending()  # a training a Stop click or another rerun interrupted
-result = st.session_state.get("forecast_result")
-if result is None:
-    st.info(
-        "Pick your settings and press **Train the LSTM**. The default run takes under a minute."
-    )
-else:
-    ui_forecast.render_result(result, settings)
+    ui_forecast.start_training(loaded.series, settings)
+ui_forecast.training_area(settings)
 if not presenting:
     ui_forecast.render_history()
     run_backtest(loaded.series, settings)

@@ -447,7 +447,9 @@ class Forecaster:
         outputs = []
         for start in range(0, len(windows), 4096):
             batch = windows[start : start + 4096]
-            outputs.append(np.asarray(self.model_(batch, training=False))[:, -1, 0])
+            # Keras's compiled predict step: several times faster than an eager call, which
+            # the recursive band check makes dozens of times
+            outputs.append(self.model_.predict_on_batch(batch)[:, -1, 0])
         scaled = np.concatenate(outputs) if outputs else np.empty(0)
         return scaled.astype(np.float64) * self.std_ + self.mean_
 

@@ -11,6 +11,10 @@ import pandas as pd
 from core import forecast, forecast_export
 from core.backtest import Backtest
 from core.forecast import Evaluation, Forecaster, HorizonCheck
+from core.progress import PhaseReport
+
+# Share of the progress bar the epochs fill; the checks after training fill the rest.
+TRAINING_SHARE = 0.85
 
 # The page's widget ranges; a shared URL is clamped to them.
 RANGES = {
@@ -36,12 +40,24 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
 
 
+def skill_reading(ratio: float) -> str:
+    """The skill ratio's reading: what the scale means, then what this value says.
+
+    Within 0.05% of 1 counts as a tie, the same threshold as the headline sentence.
+    """
+    scale = "LSTM error ÷ “tomorrow = today” error: below 1 means the LSTM was better"
+    if ratio < 0.9995:
+        return f"{scale}. At {ratio:.3f} the LSTM beat it, with {1 - ratio:.1%} less error."
+    if ratio <= 1.0005:
+        return f"{scale}. At {ratio:.3f} it is a tie: the LSTM added nothing to today's price."
+    return f"{scale}. At {ratio:.3f} the LSTM lost: its error was {ratio - 1:.1%} larger."
+
+
 def readings(evaluation: Evaluation, forecaster: Forecaster) -> list[Reading]:
     """The headline numbers of a trained forecast, each with a one-line reading."""
     model, baseline = evaluation.model, evaluation.persistence
     ratio = evaluation.skill_ratio
     days = len(evaluation.predictions)
-    verdict = "beat" if ratio < 0.9995 else ("tied with" if ratio <= 1.0005 else "lost to")
     direction = model["directional_accuracy"]
     return [
         Reading(
@@ -58,8 +74,7 @@ def readings(evaluation: Evaluation, forecaster: Forecaster) -> list[Reading]:
         Reading(
             "Skill ratio",
             f"{ratio:.3f}",
-            f"LSTM error ÷ baseline error: below 1 means the LSTM {verdict} the baseline; "
-            f"here it {verdict} it.",
+            skill_reading(ratio),
         ),
         Reading(
             "Average miss (MAPE)",
@@ -225,6 +240,68 @@ def backtest_table(result: Backtest) -> pd.DataFrame:
     )
 
 
+def column_choice(
+    columns: list[str], best: str, asked: str | None = None
+) -> tuple[str, str | None]:
+    """The price column a file starts on, and a note when a link asked for one it lacks.
+
+    Parameters
+    ----------
+    columns : list of str
+        The file's price columns.
+    best : str
+        The column :mod:`core.prices` picks for the file.
+    asked : str, optional
+        The column a link asked for; pass it only for the data that link named.
+    """
+    if asked is None or asked in columns:
+        return asked or best, None
+    return best, (
+        f"The link asks for column “{asked}”; this data has no such column, so it uses "
+        f"{best} (choices: {', '.join(columns)})."
+    )
+
+
+def train_run(series: pd.Series, settings: Mapping, report, should_stop) -> dict:
+    """Train a Forecaster with the page's settings and build everything its results show.
+
+    Runs as a job (see :mod:`core.jobs`): ``report`` receives each epoch's
+    :class:`~core.progress.EpochReport`, then a :class:`~core.progress.PhaseReport` as each
+    later step starts; ``should_stop`` is polled after every batch, and a stop keeps the best
+    epoch so far.
+
+    Returns
+    -------
+    dict
+        ``model``, ``evaluation``, ``check``, ``future``, ``train_fit``, ``settings`` and
+        ``series``.
+
+    Raises
+    ------
+    ValueError
+        For settings the series cannot support, or a stop before the first epoch finished.
+    """
+    params = {key: int(settings[key]) for key in ("lookback", "epochs", "units", "layers", "seed")}
+    model = Forecaster(test_share=settings["test_share"], **params)
+    model.fit(series, progress=report, should_stop=should_stop)
+    report(PhaseReport("Scoring the test days", TRAINING_SHARE))
+    evaluation = model.evaluate()
+    horizon = int(settings["horizon"])
+    report(PhaseReport(f"Checking the forecast {horizon} days ahead", TRAINING_SHARE + 0.05))
+    check = model.horizon_check(horizon)
+    report(PhaseReport("Replaying the training days", TRAINING_SHARE + 0.1))
+    train_fit = model.fitted_train()
+    return {
+        "model": model,
+        "evaluation": evaluation,
+        "check": check,
+        "future": check.band["forecast"],
+        "train_fit": train_fit,
+        "settings": dict(settings),
+        "series": series,
+    }
+
+
 def run_record(
     number: int, settings: dict, forecaster: Forecaster, evaluation: Evaluation, check: HorizonCheck
 ) -> dict:
@@ -243,22 +320,35 @@ def run_record(
     }
 
 
+def run_status(number: int, settings: Mapping, forecaster: Forecaster) -> str:
+    """One line saying how run ``number`` ended, how long it took and on which data."""
+    where = f"{settings['data']} · {settings['column']}"
+    seconds = f"{forecaster.train_seconds_:.1f} s"
+    if forecaster.stopped_:
+        return (
+            f"Run {number}: stopped after {forecaster.epochs_run_} of {forecaster.epochs} epochs "
+            f"in {seconds} on {where}; it keeps epoch {forecaster.best_epoch_}"
+        )
+    return f"Run {number}: trained {forecaster.epochs_run_} epochs in {seconds} on {where}"
+
+
 def history_table(runs: list[dict]) -> pd.DataFrame:
-    """One row per run of the session, newest last."""
+    """One row per run of the session, newest last; what decides (skill) first, settings after."""
     return pd.DataFrame(
         [
             {
                 "Run": run["label"],
+                "Skill ratio": f"{run['skill_ratio']:.3f}",
+                "RMSE": f"{run['rmse']:,.2f}",
+                "Band held (day 1)": f"{run['coverage']:.0%}",
                 "Data": f"{run['settings']['data']} · {run['settings']['column']}",
                 "Lookback": run["settings"]["lookback"],
                 "Epochs": f"{run['epochs_run']} of {run['settings']['epochs']}"
                 + (" (stopped)" if run["stopped"] else ""),
                 "Units × layers": f"{run['settings']['units']} × {run['settings']['layers']}",
+                "Horizon": f"{run['settings']['horizon']} days",
                 "Test share": f"{run['settings']['test_share']:.0%}",
                 "Seed": run["settings"]["seed"],
-                "RMSE": f"{run['rmse']:,.2f}",
-                "Skill ratio": f"{run['skill_ratio']:.3f}",
-                "Band held (day 1)": f"{run['coverage']:.0%}",
             }
             for run in runs
         ]

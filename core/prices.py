@@ -81,8 +81,8 @@ class PriceData:
     column : str
         The header of the chosen price column, stripped.
     numeric_columns : list of str
-        Every column that reads as numbers, in file order; any of them can be passed as
-        ``column=``.
+        The columns that read as numbers and may hold prices (not volumes or open interest),
+        in file order; any of them can be passed as ``column=``.
     table : pd.DataFrame
         All numeric columns as float64 on the same index as ``series``.
     report : str
@@ -497,7 +497,10 @@ def _assemble(frame: pd.DataFrame, dates: pd.Series, numbers: dict[str, _Numbers
         changes.append("sorted oldest first")
     report = (f"{len(table):,} rows, {table.index[0]:%Y-%m-%d} \u2192 "
               f"{table.index[-1]:%Y-%m-%d}, column {chosen}")
-    return PriceData(table[chosen], chosen, list(numbers), table, "; ".join([report, *changes]),
+    # volumes and open interest are counts, not prices: never offer them as a price column
+    choices = [name for name in numbers
+               if name == chosen or not any(word in _key(name) for word in VOLUME_WORDS)]
+    return PriceData(table[chosen], chosen, choices, table, "; ".join([report, *changes]),
                      tuple(notes))
 
 

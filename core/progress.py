@@ -1,4 +1,4 @@
-"""A Keras callback that forwards training progress to any plain callable.
+"""Progress reports of a training job, and a Keras callback that forwards them to any callable.
 
 The callback class is built on first use so importing this module never imports TensorFlow.
 """
@@ -20,6 +20,14 @@ class EpochReport:
     @property
     def fraction(self) -> float:
         return self.epoch / max(self.epochs, 1)
+
+
+@dataclass(frozen=True)
+class PhaseReport:
+    """A step of a job that is not an epoch, such as scoring the test days, to show as it starts."""
+
+    label: str
+    fraction: float  # of the whole job, for a progress bar
 
 
 ProgressFn = Callable[[EpochReport], object]

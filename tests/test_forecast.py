@@ -6,6 +6,7 @@ import pytest
 
 from core import forecast
 from core.forecast import Forecaster
+from core.forecast_report import skill_reading
 
 
 def price_series(values, start="2020-01-01") -> pd.Series:
@@ -251,3 +252,18 @@ def test_horizon_check_rejects_bad_arguments(level, horizon, message):
     model = Forecaster(lookback=10, epochs=1, units=4).fit(random_walk_prices())
     with pytest.raises(ValueError, match=message):
         model.horizon_check(horizon, level)
+
+
+@pytest.mark.parametrize(
+    "ratio, says, never",
+    [
+        (0.95, "the LSTM beat it, with 5.0% less error", "lost"),
+        (1.0002, "it is a tie", "beat it"),
+        (1.08, "the LSTM lost: its error was 8.0% larger", "beat it"),
+    ],
+)
+def test_skill_reading_is_true_for_wins_ties_and_losses(ratio, says, never):
+    reading = skill_reading(ratio)
+    assert reading.startswith("LSTM error ÷ “tomorrow = today” error: below 1 means the LSTM")
+    assert says in reading and never not in reading
+    assert f"{ratio:.3f}" in reading

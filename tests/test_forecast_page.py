@@ -1,6 +1,7 @@
 """AppTest of the forecast page: sample, upload, training, errors."""
 
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -8,8 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.forecast import Forecaster
-from tests.test_forecast import random_walk_prices
+from core.progress import EpochReport
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "forecast.py")
 TIMEOUT = 180
@@ -26,6 +26,26 @@ def train_button(at: AppTest):
     return next(button for button in at.button if button.label == "Train the LSTM")
 
 
+def price_column(at: AppTest):
+    return next(box for box in at.selectbox if box.label == "Price column")
+
+
+def finish_training(at: AppTest) -> AppTest:
+    """Wait for the session's training job, then rerun as the page's poll would."""
+    if "forecast_job" not in at.session_state:
+        return at  # it ended within the run that started it
+    job = at.session_state["forecast_job"]
+    assert job.wait(TIMEOUT), "the training job did not finish"
+    return at.run()
+
+
+def train(at: AppTest) -> AppTest:
+    """Press Train, let the job run to its end and draw its result."""
+    train_button(at).click().run()
+    assert not at.exception
+    return finish_training(at)
+
+
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:
     at.segmented_control(key="source").set_value("Upload a CSV").run()
     at.file_uploader(key="upload").upload(name, content, "text/csv").run()
@@ -35,7 +55,7 @@ def upload(at: AppTest, name: str, content: bytes) -> AppTest:
 def test_sample_loads_with_report_and_asks_to_train():
     at = open_page()
     assert "5,031 rows, 1999-01-04 → 2018-12-31, column Adj Close" in at.success[0].value
-    assert at.selectbox(key="column").value == "Adj Close"
+    assert price_column(at).value == "Adj Close"
     assert any("Train the LSTM" in info.value for info in at.info)
 
 
@@ -43,7 +63,7 @@ def test_training_one_epoch_shows_chart_metrics_and_downloads():
     at = open_page()
     at.slider(key="epochs").set_value(1)
     at.slider(key="lookback").set_value(10)
-    train_button(at).click().run()
+    train(at)
     assert not at.exception
     assert not at.error
     labels = [metric.label for metric in at.metric]
@@ -101,7 +121,7 @@ def test_bad_upload_shows_error_not_exception(content, expected):
 def test_too_short_history_for_lookback_is_an_error_at_training():
     rows = ["Date,Close"] + [f"2021-03-{day:02d},{100 + day}" for day in range(1, 31)]
     at = upload(open_page(), "short.csv", "\n".join(rows).encode())
-    train_button(at).click().run()
+    train(at)
     assert not at.exception
     assert any("Lower the lookback or upload a longer history" in error.value for error in at.error)
 
@@ -129,10 +149,10 @@ def test_url_sets_the_controls_and_the_url_follows_them():
     assert not at.exception and not at.warning
     assert at.slider(key="lookback").value == 44 and at.slider(key="epochs").value == 1
     assert at.select_slider(key="units").value == 64
-    assert at.selectbox(key="column").value == "Open"
+    assert price_column(at).value == "Open"
     assert at.selectbox(key="sample").value.startswith("Microsoft")
     at.slider(key="lookback").set_value(20)
-    train_button(at).click().run()  # the form submits its sliders with the button
+    train(at)  # the form submits its sliders with the button
     assert not at.exception
     assert at.query_params["sample"] == "msft" and at.query_params["column"] == "Open"
     assert at.query_params["lookback"] == "20" and at.query_params["units"] == "64"
@@ -147,7 +167,7 @@ def test_bad_url_values_are_clamped_with_a_visible_note():
     assert "outside 5–120; using 120" in warnings
     assert "not a number" in warnings and "no such column" in warnings
     assert at.slider(key="lookback").value == 120
-    assert at.selectbox(key="column").value == "Adj Close"
+    assert price_column(at).value == "Adj Close"
 
 
 def test_presentation_mode_hides_the_controls():
@@ -164,12 +184,12 @@ def test_presentation_mode_hides_the_controls():
 
 def test_two_runs_fill_the_history_can_be_overlaid_and_cleared():
     at = quick_settings(upload(open_page(), "walk.csv", walk_csv()))
-    train_button(at).click().run()
+    train(at)
     assert not at.exception
     for metric in ("80% band held the price (day 1)", "Error 10 days ahead"):
         assert metric in [item.label for item in at.metric]
     at.number_input(key="seed").set_value(7)
-    train_button(at).click().run()
+    train(at)
     assert not at.exception
     runs = at.session_state["forecast_runs"]
     assert [run["label"] for run in runs] == ["Run 1", "Run 2"]
@@ -184,28 +204,60 @@ def test_two_runs_fill_the_history_can_be_overlaid_and_cleared():
     assert "forecast_result" in at.session_state
 
 
-def test_interrupted_training_is_finished_with_its_best_epoch():
-    """What a Stop click leaves behind: a Forecaster whose fit was interrupted after epoch 2."""
-    series = random_walk_prices(420)
-    model = Forecaster(lookback=10, epochs=30, units=4, patience=30)
-
-    def interrupt(report):
-        if report.epoch == 2:
-            raise RuntimeError("rerun")
-
-    with pytest.raises(RuntimeError):
-        model.fit(series, progress=interrupt)
-    at = open_page()
-    settings = {
-        "data": "walk.csv", "column": "Close", "lookback": 10, "epochs": 30, "units": 4,
-        "layers": 1, "horizon": 5, "test_share": 0.2, "seed": 42,
-    }  # fmt: skip
-    at.session_state["forecast_pending"] = {"model": model, "settings": settings, "series": series}
-    at.run()
-    assert not at.exception
-    assert "forecast_pending" not in at.session_state
-    assert any("stopped after 2 of 30 epochs" in info.value for info in at.info)
+def test_stop_ends_the_job_and_keeps_its_best_epoch():
+    at = upload(open_page(), "walk.csv", walk_csv())
+    at.slider(key="epochs").set_value(100)
+    at.slider(key="lookback").set_value(10)
+    train_button(at).click().run()
+    job = at.session_state["forecast_job"]
+    deadline = time.monotonic() + TIMEOUT
+    while not any(isinstance(item, EpochReport) for item in job.progress()):
+        assert time.monotonic() < deadline and not job.done(), "no epoch finished"
+        time.sleep(0.2)
+    at.run()  # the panel draws the Stop button, as a poll would
+    at.button(key="stop_training").click().run()
+    assert job.stopping()
+    finish_training(at)
+    assert not at.exception and not at.error
+    assert "forecast_job" not in at.session_state
+    model = at.session_state["forecast_result"]["model"]
+    assert model.stopped_ and model.epochs_run_ < 100
+    assert any(f"stopped after {model.epochs_run_} of 100 epochs" in i.value for i in at.info)
     assert at.session_state["forecast_runs"][0]["stopped"]
+
+
+def test_a_new_training_stops_the_running_one():
+    at = upload(open_page(), "walk.csv", walk_csv())
+    at.slider(key="epochs").set_value(100)
+    train_button(at).click().run()
+    first = at.session_state["forecast_job"]
+    at.slider(key="epochs").set_value(1)
+    at.slider(key="lookback").set_value(10)
+    train(at)
+    assert first.stopping() and first.wait(TIMEOUT)
+    runs = at.session_state["forecast_runs"]
+    assert len(runs) == 1 and runs[0]["settings"]["epochs"] == 1
+
+
+def test_each_upload_starts_on_its_own_best_column():
+    at = open_page()
+    at.selectbox(key="sample").set_value(at.selectbox(key="sample").options[0]).run()
+    price_column(at).set_value("Open").run()
+    yahoo = b"Date,Open,High,Low,Close,Adj Close,Volume\n" + b"".join(
+        f"2024-01-{day:02d},{day}.5,{day}.9,{day}.1,{day}.4,{day}.3,1000\n".encode()
+        for day in range(1, 29)
+    )
+    at = upload(at, "yahoo.csv", yahoo)
+    assert price_column(at).value == "Adj Close"
+    assert "Volume" not in price_column(at).options
+    nasdaq = b"Date,Close/Last,Volume,Open,High,Low\n" + b"".join(
+        f"01/{day:02d}/2024,${day}.4,1000,${day}.5,${day}.9,${day}.1\n".encode()
+        for day in range(28, 0, -1)
+    )
+    at.file_uploader(key="upload").upload("nasdaq.csv", nasdaq, "text/csv").run()
+    assert price_column(at).value == "Close/Last"
+    assert not at.warning
+    assert "column Close/Last" in at.success[0].value
 
 
 def test_backtest_runs_from_the_page():

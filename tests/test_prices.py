@@ -32,7 +32,7 @@ def assert_valid(data: PriceData) -> None:
     assert series.dtype == np.float64 and series.name == data.column
     assert len(series) >= 2 and np.isfinite(series).all() and (series > 0).all()
     assert data.column in data.numeric_columns
-    assert list(data.table.columns) == data.numeric_columns
+    assert set(data.numeric_columns) <= set(data.table.columns)
     assert data.table.index.equals(series.index)
 
 
@@ -47,7 +47,7 @@ def test_yahoo_iso_dates_with_null_row():
         [184.73, 183.35, 180.29, 184.65],
     )
     assert data.column == "Adj Close"
-    assert data.numeric_columns == ["Open", "High", "Low", "Close", "Adj Close", "Volume"]
+    assert data.numeric_columns == ["Open", "High", "Low", "Close", "Adj Close"]
     assert data.report == "4 rows, 2024-01-02 → 2024-01-08, column Adj Close; dropped 1 empty row"
     assert data.notes == ()
 
@@ -65,7 +65,7 @@ def test_yahoo_month_first_dates_across_a_year_end():
 def test_yfinance_three_header_rows():
     data = load_prices(fixture("yfinance_multiheader.csv"))
     assert_series(data, ["2024-01-02", "2024-01-03", "2024-01-04"], [184.73, 183.35, 181.02])
-    assert data.numeric_columns == ["Adj Close", "Close", "High", "Low", "Open", "Volume"]
+    assert data.numeric_columns == ["Adj Close", "Close", "High", "Low", "Open"]
     assert data.report.endswith("; dropped 2 rows with unreadable dates")
 
 
@@ -82,7 +82,7 @@ def test_bundled_msft_sample():
     data = load_prices_file(SAMPLES_DIR / "msft.csv")
     assert_valid(data)
     assert data.column == "Close"
-    assert data.numeric_columns == ["Open", "High", "Low", "Close", "Volume", "OpenInt"]
+    assert data.numeric_columns == ["Open", "High", "Low", "Close"]
     assert data.series.index[0] == pd.Timestamp("1986-03-13")
     assert data.series.iloc[0] == 0.07533
 
@@ -103,7 +103,7 @@ def test_stooq_ignores_ticker_period_and_time():
     data = load_prices(fixture("stooq.csv"))
     assert_series(data, ["2024-01-02", "2024-01-03", "2024-01-04"], [185.64, 184.25, 181.91])
     assert data.column == "<CLOSE>"
-    assert data.numeric_columns == ["<OPEN>", "<HIGH>", "<LOW>", "<CLOSE>", "<VOL>", "<OPENINT>"]
+    assert data.numeric_columns == ["<OPEN>", "<HIGH>", "<LOW>", "<CLOSE>"]
 
 
 def test_stooq_polish_headers():
@@ -116,7 +116,7 @@ def test_investing_quoted_thousands_suffixes_and_percentages():
     data = load_prices(fixture("investing.csv"))
     assert_series(data, ["2024-11-20", "2024-11-21", "2024-11-22"], [1237.35, 1241.20, 1234.50])
     assert data.column == "Price"
-    assert data.numeric_columns == ["Price", "Open", "High", "Low", "Vol.", "Change %"]
+    assert data.numeric_columns == ["Price", "Open", "High", "Low", "Change %"]
     assert data.table["Vol."].tolist()[1:] == [1200.0, 157_780_000.0]
     assert math.isnan(data.table["Vol."].iloc[0])
     assert data.table["Change %"].tolist() == [-0.12, 0.31, -0.54]
@@ -140,7 +140,7 @@ def test_german_cp1252_semicolons_and_decimal_commas():
     data = load_prices(fixture("german_cp1252.csv"))
     assert_series(data, ["2024-01-02", "2024-01-03", "2024-01-05"], [1235.70, 1248.90, 1255.25])
     assert data.column == "Schlusskurs"
-    assert data.numeric_columns == ["Eröffnung", "Hoch", "Tief", "Schlusskurs", "Volumen"]
+    assert data.numeric_columns == ["Eröffnung", "Hoch", "Tief", "Schlusskurs"]
     assert data.table["Volumen"].tolist() == [1_234_567.0, 987_654.0, 1_001_002.0]
     assert data.report == (
         "3 rows, 2024-01-02 → 2024-01-05, column Schlusskurs; dropped 2 empty rows"
@@ -212,7 +212,7 @@ def test_headers_in_any_case_and_date_column_found_by_content():
 def test_last_non_volume_column_is_the_fallback_default():
     data = load_prices(b"Date,Alpha,Beta,Volume,\n2024-01-02,1,5,100,\n2024-01-03,2,6,200,\n")
     assert data.column == "Beta"
-    assert data.numeric_columns == ["Alpha", "Beta", "Volume"]
+    assert data.numeric_columns == ["Alpha", "Beta"]  # a volume is never offered as a price
 
 
 def test_excel_separator_line_and_tabs():

@@ -33,13 +33,18 @@ def model_in_plain_words(model) -> None:
         st.caption(explain.parameters_reading(rows))
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def window_diagram(steps):
+    """The unrolled diagram of a window, built once per window: it takes a second or more to
+    build, and every rerun of the results (any toggle) draws it again. Shared read-only."""
+    return explain.forecast_window_diagram(steps)
+
+
 def forecast_story(forecaster) -> None:
     """The latest window as an unrolled many-to-many diagram with the model's real outputs."""
     st.subheader("What just happened")
     steps = forecaster.latest_window_steps()
     st.markdown(explain.forecast_story(steps))
-    st.plotly_chart(
-        explain.forecast_window_diagram(steps), key="forecast_story_chart", config=CHART_CONFIG
-    )
+    st.plotly_chart(window_diagram(steps), key="forecast_story_chart", config=CHART_CONFIG)
     st.caption("Hover over a step to see its date, its price and the prediction made there.")
     model_in_plain_words(forecaster.model_)

@@ -1,12 +1,27 @@
-"""The forecast page's rendering: results, run overlays, details, history, backtest and progress."""
+"""The forecast page's rendering: settings, training job, results, history and backtest."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from core import backtest, charts, forecast_export
+from core import backtest, charts, forecast_export, jobs
 from core import forecast_report as report
+from core.progress import EpochReport, PhaseReport
 from ui import explain as ui_explain
+
+JOB = "forecast_job"  # session-state key of the running training's handle
+POLL_SECONDS = 1.0  # how often the training panel reads the job's progress
+HELP = {
+    "lookback": "How many past days the LSTM reads before each prediction (its number of steps).",
+    "epochs": "How many passes over the training days. Training stops early when validation "
+    "days stop improving.",
+    "units": "Memory cells in each LSTM layer: more can learn more patterns, and trains slower.",
+    "layers": "LSTM layers stacked on top of each other.",
+    "horizon": "How many business days beyond the last date to forecast.",
+    "test_share": "The newest part of the history, kept aside and never used in training: "
+    "all scores are measured here.",
+    "seed": "Starting point of the random numbers: the same seed gives the same model.",
+}
 
 
 def show(figure, key: str) -> None:
@@ -38,23 +53,146 @@ def render_loaded(loaded) -> None:
         st.plotly_chart(charts.price_history(loaded.series), key="history_chart")
 
 
-def epoch_progress():
-    """A progress bar and a live loss chart; returns the callback that updates both each epoch."""
-    bar, curve = st.progress(0.0, text="Preparing windows"), st.empty()
-    losses: dict[str, list[float]] = {"loss": [], "val_loss": []}
+def settings_form(setup: dict) -> bool:
+    """The training settings; each starts from the URL's value (or the default).
 
-    def on_epoch(epoch):
-        for key in losses:
-            losses[key].append(epoch.logs.get(key, float("nan")))
-        val = epoch.logs.get("val_loss", float("nan"))
-        bar.progress(epoch.fraction, f"Epoch {epoch.epoch} of {epoch.epochs}: val {val:.4f}")
-        curve.plotly_chart(charts.losses(losses), key=f"live_loss_{epoch.epoch}")
+    The values come in through ``value=`` rather than session state: Streamlit drops a widget's
+    state on a run that does not draw it (e.g. while no file is uploaded yet), and a keyed widget
+    with neither would fall back to its minimum.
+    """
+    with st.form("settings", border=True):
+        left, right = st.columns(2)
+        left.slider(
+            "Lookback (days)", 5, 120, setup["lookback"], key="lookback", help=HELP["lookback"]
+        )
+        right.slider("Epochs", 1, 100, setup["epochs"], key="epochs", help=HELP["epochs"])
+        with st.expander("More settings"):
+            a, b, c = st.columns(3)
+            a.select_slider(
+                "Units", report.CHOICES["units"], setup["units"], key="units", help=HELP["units"]
+            )
+            b.select_slider(
+                "Layers", report.CHOICES["layers"], setup["layers"], key="layers",
+                help=HELP["layers"],
+            )  # fmt: skip
+            c.slider(
+                "Forecast horizon (days)", 1, 30, setup["horizon"], key="horizon",
+                help=HELP["horizon"],
+            )  # fmt: skip
+            a.select_slider(
+                "Test share", report.TEST_SHARES, setup["test_share"], key="test_share",
+                format_func="{:.0%}".format, help=HELP["test_share"],
+            )  # fmt: skip
+            b.number_input("Seed", 0, 10_000, setup["seed"], key="seed", help=HELP["seed"])
+        return st.form_submit_button(
+            "Train the LSTM", type="primary", icon=":material/model_training:"
+        )
 
-    return on_epoch
+
+def start_training(series, settings: dict) -> None:
+    """Start a training job for this session; a training it still runs is stopped first."""
+    old = st.session_state.pop(JOB, None)
+    if old is not None:
+        old.stop()
+    st.session_state.pop("forecast_message", None)
+    st.session_state[JOB] = jobs.submit(report.train_run, series, dict(settings), name="forecast")
+
+
+def training_area(settings: dict) -> None:
+    """The running training's panel, or the latest result (or why the last training failed)."""
+    collect_training()
+    if JOB in st.session_state:
+        training_panel()
+        return
+    message = st.session_state.get("forecast_message")
+    if message:
+        st.error(message)
+    result = st.session_state.get("forecast_result")
+    if result is not None:
+        render_result(result, settings)
+    elif not message:
+        st.info(
+            "Pick your settings and press **Train the LSTM**. The default run trains in about "
+            "4 s on a quiet two-core server (the server's first training also loads "
+            "TensorFlow, which adds several seconds); a longer lookback, more units or layers "
+            "take longer per epoch."
+        )
+
+
+def collect_training() -> None:
+    """Turn a finished training job into the current result and a history entry."""
+    job = st.session_state.get(JOB)
+    if job is None or not job.done():
+        return
+    del st.session_state[JOB]
+    error = job.error()
+    if error is not None:
+        st.session_state["forecast_message"] = (
+            str(error)
+            if isinstance(error, ValueError)
+            else f"The training failed ({type(error).__name__}: {error}). Press **Train the "
+            "LSTM** to try again; if it fails again, lower the units or the lookback."
+        )
+        return
+    result = job.result()
+    model, evaluation, check = result["model"], result["evaluation"], result["check"]
+    count = st.session_state.get("forecast_run_count", 0) + 1
+    st.session_state["forecast_run_count"] = count
+    record = report.run_record(count, result["settings"], model, evaluation, check)
+    st.session_state.setdefault("forecast_runs", []).append(record)
+    result["label"] = record["label"]
+    result["status"] = report.run_status(count, result["settings"], model)
+    st.session_state["forecast_result"] = result
+
+
+def _stop_training() -> None:
+    job = st.session_state.get(JOB)
+    if job is not None:
+        job.stop()
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def training_panel() -> None:
+    """The running training's progress, live learning curve and Stop button, redrawn as it runs."""
+    job = st.session_state.get(JOB)
+    if job is None:
+        return
+    if job.done():
+        st.rerun()  # the full run collects the result and draws it
+    updates = job.progress()
+    epochs = [update for update in updates if isinstance(update, EpochReport)]
+    phases = [update for update in updates if isinstance(update, PhaseReport)]
+    with st.container(border=True):
+        st.markdown("**Training the LSTM…**")
+        if phases:
+            st.progress(phases[-1].fraction, f"{phases[-1].label}…")
+        elif epochs:
+            last = epochs[-1]
+            val = last.logs.get("val_loss", float("nan"))
+            st.progress(
+                report.TRAINING_SHARE * last.fraction,
+                f"Epoch {last.epoch} of {last.epochs}: validation loss {val:.4f}",
+            )
+        else:
+            st.progress(0.0, "Preparing windows and building the model…")
+        if job.stopping() and not phases:
+            st.caption("Stopping after the current batch; the best epoch so far is kept.")
+        elif not phases:
+            st.button(
+                "Stop", key="stop_training", icon=":material/stop_circle:", on_click=_stop_training,
+                help="End the training now and keep its best epoch so far.",
+            )  # fmt: skip
+        if epochs:
+            losses = {
+                key: [epoch.logs.get(key, float("nan")) for epoch in epochs]
+                for key in ("loss", "val_loss")
+            }
+            st.plotly_chart(charts.losses(losses), key="live_loss")
 
 
 def render_result(result: dict, settings: dict) -> None:
     model, evaluation, check = result["model"], result["evaluation"], result["check"]
+    st.markdown(f":material/check_circle: {result['status']}")
     if result["settings"] != settings:
         st.warning("These results are from other settings or data; press **Train the LSTM**.")
     if model.stopped_:
@@ -128,16 +266,17 @@ def render_details(result: dict) -> None:
     show(charts.losses(result["model"].history_), "loss_chart")
     st.caption("Training keeps the epoch with the lowest validation loss.")
     left, right = st.columns(2)
+    # built only when clicked: the model file alone takes about a second to write
     left.download_button(
         "Download predictions (CSV)",
-        result["predictions_csv"],
+        lambda: report.predictions_csv(evaluation, check.band),
         file_name="lstm_predictions.csv",
         mime="text/csv",
         key="download_predictions",
     )
     right.download_button(
         "Download the model (.zip)",
-        result["model_file"],
+        lambda: report.model_bytes(result["model"], source=result["settings"]["data"]),
         file_name=forecast_export.FILE_NAME,
         mime=forecast_export.MIME,
         key="download_model",
@@ -147,12 +286,17 @@ def render_details(result: dict) -> None:
 
 
 def render_history() -> None:
+    """The session's runs as a table that wraps to the page's width (no sideways scroll)."""
     runs = st.session_state.get("forecast_runs", [])
     if not runs:
         return
     st.subheader("Runs in this session")
-    st.dataframe(report.history_table(runs), width="stretch")
-    st.caption("Every training you ran here, oldest first; a lower skill ratio is better.")
+    st.table(report.history_table(runs))
+    count = f"{len(runs)} run" + ("s" if len(runs) > 1 else "")
+    st.caption(
+        f"{count} in this session, oldest first. The skill ratio decides: the lowest is the best "
+        "run, and below 1 beat tomorrow = today."
+    )
     if st.button("Clear history", key="clear_history", icon=":material/delete:"):
         st.session_state["forecast_runs"] = []
         st.rerun()
