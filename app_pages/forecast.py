@@ -33,7 +33,9 @@ FORECAST_TERMS = [
 SETTINGS = ("lookback", "epochs", "units", "layers", "horizon", "test_share", "seed")
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+# Shared by all sessions and kept after they close: a 45 MB upload caches about 41 MB, so the
+# cache holds few files and forgets them once their session has gone quiet.
+@st.cache_data(show_spinner=False, max_entries=8, ttl="15m")
 def load(data: bytes, column: str | None) -> prices.PriceData:
     return prices.load_prices(data, column)
 

@@ -329,7 +329,8 @@ def run_status(number: int, settings: Mapping, forecaster: Forecaster) -> str:
             f"Run {number}: stopped after {forecaster.epochs_run_} of {forecaster.epochs} epochs "
             f"in {seconds} on {where}; it keeps epoch {forecaster.best_epoch_}"
         )
-    return f"Run {number}: trained {forecaster.epochs_run_} epochs in {seconds} on {where}"
+    epochs = f"{forecaster.epochs_run_} epoch" + ("s" if forecaster.epochs_run_ > 1 else "")
+    return f"Run {number}: trained {epochs} in {seconds} on {where}"
 
 
 def history_table(runs: list[dict]) -> pd.DataFrame:

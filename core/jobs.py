@@ -1,7 +1,8 @@
 """Long work (a training) run off the page's script thread, as a job the page can watch and stop.
 
 A page submits ``work`` and keeps the returned :class:`Job` handle in its own session state; the
-handle is the only way to the job, so no session sees another's. ``work`` is called as
+handle is the only way to the job, so no session sees another's, and when the session's state is
+dropped the handle goes with it and the job is stopped. ``work`` is called as
 ``work(*args, report=..., should_stop=..., **kwargs)``: it passes progress items (any picklable
 object, such as :class:`core.progress.EpochReport`) to ``report`` and polls ``should_stop``
 often (the Keras callback does after every batch), ending early with what it has.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -46,59 +48,70 @@ class Job(Protocol):
         """The exception the work raised, or None (also while it runs)."""
 
 
-class ThreadJob:
-    """A job running in a daemon thread of this process. Build it with :func:`submit`."""
+class _Shared:
+    """What the worker thread and the handle share; the thread holds no reference to the handle,
+    so a handle nobody keeps (its session closed) can be collected, which stops its job."""
 
-    def __init__(self, work: Callable[..., Any], args: tuple, kwargs: dict, name: str):
-        self._updates: queue.SimpleQueue = queue.SimpleQueue()
-        self._seen: list[Any] = []
-        self._stop = threading.Event()
-        self._finished = threading.Event()
-        self._result: Any = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(
-            target=self._run, args=(work, args, kwargs), name=name, daemon=True
-        )
-        self._thread.start()
+    def __init__(self):
+        self.updates: queue.SimpleQueue = queue.SimpleQueue()
+        self.stop = threading.Event()
+        self.finished = threading.Event()
+        self.result: Any = None
+        self.error: BaseException | None = None
 
-    def _run(self, work: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    def run(self, work: Callable[..., Any], args: tuple, kwargs: dict) -> None:
         try:
-            self._result = work(
-                *args, report=self._updates.put, should_stop=self._stop.is_set, **kwargs
+            self.result = work(
+                *args, report=self.updates.put, should_stop=self.stop.is_set, **kwargs
             )
         except BaseException as error:  # noqa: BLE001 - handed to whoever reads the result
-            self._error = error
+            self.error = error
         finally:
-            self._finished.set()
+            self.finished.set()
+
+
+class ThreadJob:
+    """A job running in a daemon thread of this process. Build it with :func:`submit`.
+
+    Dropping the last reference to the handle stops the job, as :meth:`stop` would.
+    """
+
+    def __init__(self, work: Callable[..., Any], args: tuple, kwargs: dict, name: str):
+        self._shared = shared = _Shared()
+        self._seen: list[Any] = []
+        weakref.finalize(self, shared.stop.set)
+        threading.Thread(
+            target=shared.run, args=(work, args, kwargs), name=name, daemon=True
+        ).start()
 
     def progress(self) -> list[Any]:
         while True:
             try:
-                self._seen.append(self._updates.get_nowait())
+                self._seen.append(self._shared.updates.get_nowait())
             except queue.Empty:
                 return list(self._seen)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._shared.stop.set()
 
     def stopping(self) -> bool:
-        return self._stop.is_set()
+        return self._shared.stop.is_set()
 
     def done(self) -> bool:
-        return self._finished.is_set()
+        return self._shared.finished.is_set()
 
     def wait(self, timeout: float | None = None) -> bool:
-        return self._finished.wait(timeout)
+        return self._shared.finished.wait(timeout)
 
     def result(self, timeout: float | None = None) -> Any:
-        if not self._finished.wait(timeout):
+        if not self._shared.finished.wait(timeout):
             raise TimeoutError(f"The job did not finish within {timeout} s.")
-        if self._error is not None:
-            raise self._error
-        return self._result
+        if self._shared.error is not None:
+            raise self._shared.error
+        return self._shared.result
 
     def error(self) -> BaseException | None:
-        return self._error if self._finished.is_set() else None
+        return self._shared.error if self._shared.finished.is_set() else None
 
 
 def submit(work: Callable[..., Any], *args: Any, name: str = "job", **kwargs: Any) -> Job:

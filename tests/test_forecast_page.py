@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.progress import EpochReport
+from core.progress import EpochReport, PhaseReport
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "forecast.py")
 TIMEOUT = 180
@@ -224,6 +224,19 @@ def test_stop_ends_the_job_and_keeps_its_best_epoch():
     assert model.stopped_ and model.epochs_run_ < 100
     assert any(f"stopped after {model.epochs_run_} of 100 epochs" in i.value for i in at.info)
     assert at.session_state["forecast_runs"][0]["stopped"]
+    # every step after the epochs was reported to the progress panel as it started
+    phases = [item.label for item in job.progress() if isinstance(item, PhaseReport)]
+    assert phases == [
+        "Scoring the test days",
+        "Checking the forecast 10 days ahead",
+        "Replaying the training days",
+    ]
+
+
+def test_test_share_reads_as_a_percentage():
+    at = open_page()
+    share = at.select_slider(key="test_share")
+    assert share.value == 0.2 and "20%" in share.options and "0.2" not in share.options
 
 
 def test_a_new_training_stops_the_running_one():

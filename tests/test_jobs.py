@@ -1,5 +1,6 @@
 """core.jobs: work runs off the caller's thread, reports progress, stops when asked."""
 
+import gc
 import threading
 
 import pytest
@@ -77,3 +78,19 @@ def test_two_jobs_keep_their_own_progress():
     first, second = jobs.submit(counting, 5), jobs.submit(counting, 2)
     assert first.result(TIMEOUT) == 5 and second.result(TIMEOUT) == 2
     assert first.progress() == [1, 2, 3, 4, 5] and second.progress() == [1, 2]
+
+
+def test_a_job_whose_handle_is_dropped_is_stopped():
+    started, ended = threading.Event(), threading.Event()
+
+    def work(*, report, should_stop):
+        started.set()
+        while not should_stop():
+            threading.Event().wait(0.01)
+        ended.set()
+
+    job = jobs.submit(work)
+    assert started.wait(TIMEOUT)
+    del job  # as when a closed session's state is dropped
+    gc.collect()
+    assert ended.wait(TIMEOUT)
