@@ -13,17 +13,17 @@ from core.paths import ROOT, SENTIMENT_MODEL_DIR
 from core.sentiment import (
     MAX_CHARACTERS,
     ModelSettings,
-    explain,
     highlight_html,
     load_metrics,
     load_model,
     prepare_review,
     reading_of,
     split_reviews,
-    train_session_model,
+    word_contributions,
 )
 from core.sentiment import data as reviews
 from core.sentiment.__main__ import main as cli
+from core.sentiment.train import session_split, train_session_model
 
 TINY = ModelSettings(
     vocabulary_size=500,
@@ -179,7 +179,7 @@ def test_predict_proba_shapes_and_order(shipped):
 
 def test_explanation_by_occlusion_and_escaped_html(shipped):
     text = "<script>alert(1)</script> a wonderful film"
-    explanation = explain(shipped, text)
+    explanation = word_contributions(shipped, text)
     assert [word.word for word in explanation.words] == [
         "<script>alert(1)</script>",
         "a",
@@ -203,8 +203,10 @@ def test_words_read_are_the_last_words_of_a_long_review(shipped):
 
 def test_tiny_training_run_and_save_load_round_trip(tiny_model, tmp_path):
     model, report = tiny_model
-    assert report["n_train"] == 240 and report["n_validation"] == 60
-    assert len(report["history"]["loss"]) == 1 and 0 <= report["validation"]["accuracy"] <= 1
+    # three parts: the test part (60) is reported, validation (60) only chose and stopped
+    assert report["n_train"] == 180 and report["n_validation"] == 60 and report["test"]["n"] == 60
+    assert "validation" not in report
+    assert len(report["history"]["loss"]) == 1 and 0 <= report["test"]["accuracy"] <= 1
     texts = ["a fine film", "dreadful", "x" * 100]
     before = model.predict_proba(texts)
     path = model.save(tmp_path)
@@ -213,9 +215,22 @@ def test_tiny_training_run_and_save_load_round_trip(tiny_model, tmp_path):
     assert np.allclose(again.predict_proba(texts), before, atol=1e-6)
 
 
+def test_session_split_is_three_disjoint_stratified_parts():
+    labels = np.array([1] * 70 + [0] * 30)
+    train, validation, test = session_split(labels)
+    assert (len(train), len(validation), len(test)) == (60, 20, 20)
+    assert len(set(train) | set(validation) | set(test)) == 100
+    for part in (train, validation, test):
+        assert labels[part].mean() == pytest.approx(0.7)
+    again = session_split(labels)
+    assert all(np.array_equal(a, b) for a, b in zip(again, (train, validation, test), strict=True))
+
+
 def test_training_rejects_too_little_data():
     with pytest.raises(ValueError, match="at least 20"):
         train_session_model(["good", "bad"], [1, 0], TINY)
+    with pytest.raises(ValueError, match="2 positive and 28 negative reviews.*at least 5 of each"):
+        train_session_model(["a film"] * 30, [1, 1] + [0] * 28, TINY)
     with pytest.raises(ValueError, match="lstm_units is 0"):
         ModelSettings(lstm_units=0).validate()
     with pytest.raises(ValueError, match="sum_dropout is 1.0"):
@@ -327,7 +342,7 @@ def test_odd_texts_score_read_and_explain_without_errors(shipped, text):
     readings = shipped.readings(text)
     if readings.words:
         assert abs(readings.p_positive - score) < 1e-5
-    explanation = explain(shipped, text)
+    explanation = word_contributions(shipped, text)
     assert abs(explanation.probability - score) < 1e-5
 
 
