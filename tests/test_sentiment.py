@@ -137,6 +137,22 @@ def test_shipped_metrics_meet_the_target():
     assert (SENTIMENT_MODEL_DIR / "sentiment.keras").stat().st_size < 20e6
 
 
+@pytest.mark.slow
+def test_the_shipped_model_reproduces_its_recorded_held_out_numbers(shipped):
+    """sentiment.keras itself, re-scored on the held-out split, gives metrics.json's numbers."""
+    from core.sentiment.metrics import classification_metrics
+
+    split = reviews.split_corpus()
+    recorded = load_metrics()["held_out"]
+    again = classification_metrics(
+        split.held_out_labels, shipped.predict_proba(split.held_out_texts)
+    )
+    assert again["n"] == recorded["n"] == 2_500
+    assert again["confusion_matrix"] == recorded["confusion_matrix"]
+    assert again["accuracy"] == pytest.approx(recorded["accuracy"], abs=1e-12)
+    assert again["roc_auc"] == pytest.approx(recorded["roc_auc"], abs=1e-4)
+
+
 @pytest.mark.parametrize(
     ("text", "label"),
     [
@@ -352,3 +368,22 @@ def test_labels_beside_finds_parses_or_explains():
     assert reviews.labels_beside(frame[["text"]], "text") == (None, None, "")
     column, labels, note = reviews.labels_beside(frame.assign(label=["x", "y"]), "text")
     assert column == "label" and labels is None and "not labels" in note
+
+
+def test_paired_counts_name_the_other_model_and_add_up():
+    from core.sentiment.pipeline import paired_with_lstm
+
+    labels = np.array([1, 0, 1, 0])
+    counts = paired_with_lstm(labels, [0.9, 0.1, 0.2, 0.6], [0.8, 0.7, 0.9, 0.6], "baseline")
+    assert counts == {
+        "both_right": 1,
+        "only_lstm_right": 1,
+        "only_baseline_right": 1,
+        "both_wrong": 1,
+    }
+
+
+def test_cli_paired_explains_a_folder_without_metrics(tmp_path, capsys):
+    assert cli(["paired", "--model", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "No metrics.json" in error

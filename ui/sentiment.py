@@ -47,10 +47,13 @@ STRENGTH_KEY_HTML = re.sub(
 
 
 TRAINING_HINT = (
-    "Pick the data and settings, then press Train. With the settings as they are (1,000 "
+    "Pick the data and settings, then press Train. Your reviews are split three ways: 60 % to "
+    "learn from, 20 % (validation) to choose settings and decide when to stop, and 20 % (test) "
+    "set aside first and used only for the accuracy shown afterwards. With the settings as they "
+    "are (1,000 "
     "reviews, 3 epochs) training takes about 10 s on a quiet 2-core server, up to half a minute "
     "while others train too. The largest settings (5,000 reviews, 400 words, 128 units) take "
-    "about 13 s per epoch; training stops early once the reviews kept aside stop improving, "
+    "about 13 s per epoch; training stops early once the validation reviews stop improving, "
     "so 10 epochs usually end within a minute or two. The bar shows each epoch as it ends."
 )
 
@@ -283,7 +286,11 @@ def session_card(model, result: dict, scoring: bool) -> None:
     )
     left, right = st.columns(2)
     left.metric("Accuracy of your model", f"{test['accuracy']:.1%}")
-    left.caption(card.accuracy_reading(test["accuracy"], test["n"]))
+    left.caption(
+        card.accuracy_reading(test["accuracy"], test["n"])
+        + " "
+        + card.interval_reading(test["accuracy"], test["n"])
+    )
     if test["roc_auc"] is not None:
         right.metric("ROC AUC of your model", f"{test['roc_auc']:.3f}")
         right.caption(card.auc_reading(test["roc_auc"]))
@@ -296,12 +303,16 @@ def model_card(model, metrics: dict) -> None:
     """Held-out numbers of the shipped model beside the baseline and the literature."""
     ours, baseline = metrics["held_out"], metrics["baseline"]
     n = ours["n"]
-    st.write(card.comparison_reading(ours["accuracy"], baseline["accuracy"], n))
+    st.write(card.versus_baseline_reading(metrics))
     for name, result in (("Shipped LSTM", ours), ("TF-IDF baseline", baseline)):
         st.markdown(f"**{name}**")
         left, middle, right = st.columns(3)
         left.metric("Accuracy", f"{result['accuracy']:.1%}")
-        left.caption(card.accuracy_reading(result["accuracy"], n))
+        left.caption(
+            card.accuracy_reading(result["accuracy"], n)
+            + " "
+            + card.interval_reading(result["accuracy"], n)
+        )
         middle.metric("ROC AUC", f"{result['roc_auc']:.3f}")
         middle.caption(card.auc_reading(result["roc_auc"]))
         right.plotly_chart(
@@ -336,11 +347,13 @@ def session_report(result: dict) -> None:
     st.caption(
         card.accuracy_reading(test["accuracy"], test["n"])
         + " "
+        + card.interval_reading(test["accuracy"], test["n"])
+        + " "
         + card.session_split_reading(result["n_train"], result["n_validation"], test["n"])
         + f" Training took {result['seconds']:.0f} s."
     )
     st.plotly_chart(charts.training_curves(result["history"]), key="session_curves")
     st.caption(
-        "If the training line keeps rising while the kept-aside line stalls, the model "
+        "If the training line keeps rising while the validation line stalls, the model "
         "is memorising instead of learning."
     )
