@@ -146,7 +146,7 @@ def paired_reading(counts: dict, other: str, other_name: str, what: str) -> str:
         return f"{split}; {odds}, so {what} helps: the LSTM is better."
     if verdict.label == "worse":
         return f"{split}; {odds}, so {what} hurts: the LSTM is worse."
-    return f"{split}; {odds}, so there is no detectable difference: {what} adds nothing measurable."
+    return f"{split}; {odds}, so there is no detectable difference between them."
 
 
 def interval_overlap_reading(ours: dict, other: dict, what: str) -> str:
