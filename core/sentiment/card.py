@@ -104,8 +104,7 @@ class Verdict:
     """``label`` is "better", "worse" or "no detectable difference" (for the LSTM)."""
 
     label: str
-    p_value: float
-    test: str = "McNemar (exact)"
+    p_value: float  # exact two-sided McNemar test
 
 
 def paired_verdict(counts: dict, other: str) -> Verdict:
