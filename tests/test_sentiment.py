@@ -387,3 +387,30 @@ def test_cli_paired_explains_a_folder_without_metrics(tmp_path, capsys):
     assert cli(["paired", "--model", str(tmp_path)]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "No metrics.json" in error
+
+
+def test_training_script_stores_paired_counts_that_match_its_accuracies(tmp_path, monkeypatch):
+    from core.sentiment import pipeline
+    from core.sentiment.data import Split
+
+    texts, labels = reviews.bundled_subset(360)
+    parts = [(texts[i::3], labels[i::3]) for i in range(3)]
+    tiny_split = Split(
+        *parts[0], *parts[1], *parts[2], held_out_fingerprint=reviews.fingerprint(*parts[2])
+    )
+    monkeypatch.setattr(pipeline, "split_corpus", lambda **_: tiny_split)
+    metrics = pipeline.train_shipped(tmp_path, TINY, log=lambda _: None)
+    assert json.loads((tmp_path / "metrics.json").read_text()) == metrics
+    n = metrics["held_out"]["n"]
+    lstm_right = round(metrics["held_out"]["accuracy"] * n)
+    for key, other in (
+        ("baseline", "baseline"),
+        ("evidence_sum_only", "evidence_sum"),
+        ("lstm_without_evidence", "words_only"),
+    ):
+        paired = metrics[key][pipeline.PAIRED_KEY]
+        assert paired["both_right"] + paired["only_lstm_right"] == lstm_right
+        assert paired["both_right"] + paired[f"only_{other}_right"] == round(
+            metrics[key]["accuracy"] * n
+        )
+        assert sum(paired.values()) == n
