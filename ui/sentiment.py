@@ -204,10 +204,10 @@ def batch_results(frame: pd.DataFrame, column: str, probabilities, model_name: s
         f"positive) and {label_name} (what the model says) are added beside them. Bars near 0 % "
         "or 100 % are reviews the model is sure about; bars near 50 % the ones it finds hard."
     )
-    download = reviews.safe_for_spreadsheets(scored).to_csv(index=False).encode()
     st.download_button(
         "Download scores as CSV",
-        download,
+        # a callable: the CSV is built only when someone downloads it, not on every rerun
+        lambda: reviews.safe_for_spreadsheets(scored).to_csv(index=False).encode(),
         file_name="review_scores.csv",
         mime="text/csv",
         key="batch_download",
