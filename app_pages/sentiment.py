@@ -3,15 +3,14 @@
 import numpy as np
 import streamlit as st
 
-from core import text_charts
-from core.sentiment import data as reviews
 from core.sentiment import (
+    charts,
     load_metrics,
     load_model,
     score_table,
     split_reviews,
-    train_session_model,
 )
+from core.sentiment import data as reviews
 from ui import explain as ui_explain
 from ui import sentiment as view
 
@@ -133,7 +132,9 @@ def train_tab() -> None:
                 for name, value in report.logs.items():
                     history.setdefault(name, []).append(value)
                 bar.progress(report.fraction, text=f"Epoch {report.epoch} of {report.epochs}")
-                curves.plotly_chart(text_charts.training_curves(history))
+                curves.plotly_chart(charts.training_curves(history))
+
+            from core.sentiment.train import train_session_model  # imports TensorFlow
 
             model, result = train_session_model(texts, labels, settings, progress=progress)
         except ValueError as error:

@@ -166,3 +166,32 @@ def test_phone_layout_shows_the_words_and_their_key(browser, app_url):
     shot(page, "sentiment_words_phone_dark")
     assert page.errors == []
     page.context.close()
+
+
+def test_model_card_gives_intervals_and_a_tested_verdict(page):
+    page.get_by_role("tab", name="Model card").click()
+    verdict = page.get_by_text("where the two disagree").first
+    verdict.wait_for(timeout=TIMEOUT_MS)
+    text = verdict.inner_text()
+    # 76 against 55 disagreements: p = 0.08, so no "better" for the shipped LSTM
+    assert "McNemar test, p = 0.08" in text and "no detectable difference" in text
+    assert "better" not in text
+    assert page.get_by_text("95 % confidence interval").first.is_visible()
+    verdict.scroll_into_view_if_needed()
+    shot(page, "sentiment_card_verdict")
+
+
+def test_train_your_own_reports_its_test_reviews_only(page):
+    page.get_by_role("tab", name="Train your own").click()
+    # every slider to its smallest value, so the run is short
+    for name in ("Reviews", "Vocabulary", "Words the LSTM reads", "LSTM units", "Epochs"):
+        page.get_by_role("slider", name=name).first.press("Home")
+        support.wait_until_idle(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    report = page.get_by_text("test reviews were set aside first").first
+    report.wait_for(timeout=4 * TIMEOUT_MS)
+    support.wait_until_idle(page)
+    assert page.get_by_text("Accuracy on your test reviews").first.is_visible()
+    assert "It learned from 120 of your reviews; 40 more chose its settings" in report.inner_text()
+    report.scroll_into_view_if_needed()
+    shot(page, "sentiment_train_test_part")

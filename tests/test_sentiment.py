@@ -13,17 +13,17 @@ from core.paths import ROOT, SENTIMENT_MODEL_DIR
 from core.sentiment import (
     MAX_CHARACTERS,
     ModelSettings,
-    explain,
     highlight_html,
     load_metrics,
     load_model,
     prepare_review,
     reading_of,
     split_reviews,
-    train_session_model,
+    word_contributions,
 )
 from core.sentiment import data as reviews
 from core.sentiment.__main__ import main as cli
+from core.sentiment.train import session_split, train_session_model
 
 TINY = ModelSettings(
     vocabulary_size=500,
@@ -137,6 +137,22 @@ def test_shipped_metrics_meet_the_target():
     assert (SENTIMENT_MODEL_DIR / "sentiment.keras").stat().st_size < 20e6
 
 
+def test_the_shipped_model_reproduces_its_recorded_held_out_numbers(shipped):
+    """sentiment.keras itself, re-scored on the held-out split, gives metrics.json's numbers
+    (about 6 s on 2 busy cores, so not marked slow)."""
+    from core.sentiment.metrics import classification_metrics
+
+    split = reviews.split_corpus()
+    recorded = load_metrics()["held_out"]
+    again = classification_metrics(
+        split.held_out_labels, shipped.predict_proba(split.held_out_texts)
+    )
+    assert again["n"] == recorded["n"] == 2_500
+    assert again["confusion_matrix"] == recorded["confusion_matrix"]
+    assert again["accuracy"] == pytest.approx(recorded["accuracy"], abs=1e-12)
+    assert again["roc_auc"] == pytest.approx(recorded["roc_auc"], abs=1e-4)
+
+
 @pytest.mark.parametrize(
     ("text", "label"),
     [
@@ -179,7 +195,7 @@ def test_predict_proba_shapes_and_order(shipped):
 
 def test_explanation_by_occlusion_and_escaped_html(shipped):
     text = "<script>alert(1)</script> a wonderful film"
-    explanation = explain(shipped, text)
+    explanation = word_contributions(shipped, text)
     assert [word.word for word in explanation.words] == [
         "<script>alert(1)</script>",
         "a",
@@ -203,8 +219,10 @@ def test_words_read_are_the_last_words_of_a_long_review(shipped):
 
 def test_tiny_training_run_and_save_load_round_trip(tiny_model, tmp_path):
     model, report = tiny_model
-    assert report["n_train"] == 240 and report["n_validation"] == 60
-    assert len(report["history"]["loss"]) == 1 and 0 <= report["validation"]["accuracy"] <= 1
+    # three parts: the test part (60) is reported, validation (60) only chose and stopped
+    assert report["n_train"] == 180 and report["n_validation"] == 60 and report["test"]["n"] == 60
+    assert "validation" not in report
+    assert len(report["history"]["loss"]) == 1 and 0 <= report["test"]["accuracy"] <= 1
     texts = ["a fine film", "dreadful", "x" * 100]
     before = model.predict_proba(texts)
     path = model.save(tmp_path)
@@ -213,9 +231,22 @@ def test_tiny_training_run_and_save_load_round_trip(tiny_model, tmp_path):
     assert np.allclose(again.predict_proba(texts), before, atol=1e-6)
 
 
+def test_session_split_is_three_disjoint_stratified_parts():
+    labels = np.array([1] * 70 + [0] * 30)
+    train, validation, test = session_split(labels)
+    assert (len(train), len(validation), len(test)) == (60, 20, 20)
+    assert len(set(train) | set(validation) | set(test)) == 100
+    for part in (train, validation, test):
+        assert labels[part].mean() == pytest.approx(0.7)
+    again = session_split(labels)
+    assert all(np.array_equal(a, b) for a, b in zip(again, (train, validation, test), strict=True))
+
+
 def test_training_rejects_too_little_data():
     with pytest.raises(ValueError, match="at least 20"):
         train_session_model(["good", "bad"], [1, 0], TINY)
+    with pytest.raises(ValueError, match="2 positive and 28 negative reviews.*at least 5 of each"):
+        train_session_model(["a film"] * 30, [1, 1] + [0] * 28, TINY)
     with pytest.raises(ValueError, match="lstm_units is 0"):
         ModelSettings(lstm_units=0).validate()
     with pytest.raises(ValueError, match="sum_dropout is 1.0"):
@@ -327,7 +358,7 @@ def test_odd_texts_score_read_and_explain_without_errors(shipped, text):
     readings = shipped.readings(text)
     if readings.words:
         assert abs(readings.p_positive - score) < 1e-5
-    explanation = explain(shipped, text)
+    explanation = word_contributions(shipped, text)
     assert abs(explanation.probability - score) < 1e-5
 
 
@@ -337,3 +368,49 @@ def test_labels_beside_finds_parses_or_explains():
     assert reviews.labels_beside(frame[["text"]], "text") == (None, None, "")
     column, labels, note = reviews.labels_beside(frame.assign(label=["x", "y"]), "text")
     assert column == "label" and labels is None and "not labels" in note
+
+
+def test_paired_counts_name_the_other_model_and_add_up():
+    from core.sentiment.pipeline import paired_with_lstm
+
+    labels = np.array([1, 0, 1, 0])
+    counts = paired_with_lstm(labels, [0.9, 0.1, 0.2, 0.6], [0.8, 0.7, 0.9, 0.6], "baseline")
+    assert counts == {
+        "both_right": 1,
+        "only_lstm_right": 1,
+        "only_baseline_right": 1,
+        "both_wrong": 1,
+    }
+
+
+def test_cli_paired_explains_a_folder_without_metrics(tmp_path, capsys):
+    assert cli(["paired", "--model", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "No metrics.json" in error
+
+
+def test_training_script_stores_paired_counts_that_match_its_accuracies(tmp_path, monkeypatch):
+    from core.sentiment import pipeline
+    from core.sentiment.data import Split
+
+    texts, labels = reviews.bundled_subset(360)
+    parts = [(texts[i::3], labels[i::3]) for i in range(3)]
+    tiny_split = Split(
+        *parts[0], *parts[1], *parts[2], held_out_fingerprint=reviews.fingerprint(*parts[2])
+    )
+    monkeypatch.setattr(pipeline, "split_corpus", lambda **_: tiny_split)
+    metrics = pipeline.train_shipped(tmp_path, TINY, log=lambda _: None)
+    assert json.loads((tmp_path / "metrics.json").read_text()) == metrics
+    n = metrics["held_out"]["n"]
+    lstm_right = round(metrics["held_out"]["accuracy"] * n)
+    for key, other in (
+        ("baseline", "baseline"),
+        ("evidence_sum_only", "evidence_sum"),
+        ("lstm_without_evidence", "words_only"),
+    ):
+        paired = metrics[key][pipeline.PAIRED_KEY]
+        assert paired["both_right"] + paired["only_lstm_right"] == lstm_right
+        assert paired["both_right"] + paired[f"only_{other}_right"] == round(
+            metrics[key]["accuracy"] * n
+        )
+        assert sum(paired.values()) == n

@@ -164,6 +164,8 @@ def test_bad_csv_shows_an_error_not_a_traceback(page):
 def test_model_card_shows_both_models_with_readings(page):
     text = texts_of(page.markdown) + texts_of(page.caption)
     assert "TF-IDF baseline" in text and "never saw while training" in text
+    assert "95 % confidence interval" in text
+    assert "McNemar test, p = " in text and "where the two disagree" in text
     assert len(page.metric) >= 4
     assert "This is the model scoring the Score and Batch tabs." in texts_of(page.caption)
     layers = page.table[0].value
@@ -180,7 +182,11 @@ def test_train_your_own_on_a_small_bundled_sample(page):
     page.checkbox(key="train_ngrams").uncheck()
     page.button(key="train_button").click().run()
     assert not page.exception and not page.error
-    assert any(metric.label.startswith("Accuracy on your reviews") for metric in page.metric)
+    # the number shown comes from the test part: neither trained on nor used to stop training
+    assert any(metric.label == "Accuracy on your test reviews" for metric in page.metric)
+    report = texts_of(page.caption)
+    assert "It learned from 120 of your reviews; 40 more chose its settings" in report
+    assert "these 40 test reviews were set aside first and used for nothing else" in report
     assert page.toggle(key="use_session_model").value is True
     assert "your model trained in this session" in texts_of(page.caption)
     # every view says which model it shows: the card puts the session model first

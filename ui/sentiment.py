@@ -6,21 +6,22 @@ import pandas as pd
 import streamlit as st
 
 from core import explain as explain_model
-from core import text_charts
 from core.sentiment import (
     ModelSettings,
     batch,
     card,
+    charts,
     comparison_reading,
-    explain,
     highlight_html,
     label_of,
     prepare_review,
     reading_of,
     score_table,
     share_reading,
+    word_contributions,
 )
 from core.sentiment import data as reviews
+from core.sentiment import explain as review_steps
 from core.sentiment.metrics import classification_metrics
 from core.sentiment.text import Explanation, WordContribution
 from ui import explain as ui_explain
@@ -46,10 +47,13 @@ STRENGTH_KEY_HTML = re.sub(
 
 
 TRAINING_HINT = (
-    "Pick the data and settings, then press Train. With the settings as they are (1,000 "
+    "Pick the data and settings, then press Train. Your reviews are split three ways: 60 % to "
+    "learn from, 20 % (validation) to choose settings and decide when to stop, and 20 % (test) "
+    "set aside first and used only for the accuracy shown afterwards. With the settings as they "
+    "are (1,000 "
     "reviews, 3 epochs) training takes about 10 s on a quiet 2-core server, up to half a minute "
     "while others train too. The largest settings (5,000 reviews, 400 words, 128 units) take "
-    "about 13 s per epoch; training stops early once the reviews kept aside stop improving, "
+    "about 13 s per epoch; training stops early once the validation reviews stop improving, "
     "so 10 epochs usually end within a minute or two. The bar shows each epoch as it ends."
 )
 
@@ -100,10 +104,10 @@ def show_one(model, text: str, key: str) -> None:
     prepared = prepare_review(text)
     for notice in prepared.notices:
         st.warning(notice)
-    explanation = explain(model, prepared.text)
+    explanation = word_contributions(model, prepared.text)
     probability = explanation.probability
     st.subheader(f"{label_of(probability).capitalize()} · {probability:.0%}")
-    st.plotly_chart(text_charts.probability_bar(probability), key=f"bar_{key}")
+    st.plotly_chart(charts.probability_bar(probability), key=f"bar_{key}")
     st.write(reading_of(probability))
     verdict = card.example_verdict(prepared.text, probability)
     if verdict:
@@ -127,13 +131,11 @@ def show_steps(model, text: str, probability: float) -> None:
         return
     words, values = readings.words, list(readings.readings)
     with st.expander("What the LSTM read, step by step"):
-        st.plotly_chart(explain_model.review_diagram(words, probability, values), key="steps")
-        note = explain_model.truncation_note(readings.total_words, len(words), readings.keep)
-        st.caption(f"{note} {explain_model.unknown_words_note(words)}".strip())
-        st.write(explain_model.readings_summary(words, values, readings.bias, probability))
-        st.plotly_chart(
-            text_charts.running_score(words, readings.running_probability()), key="running"
-        )
+        st.plotly_chart(review_steps.review_diagram(words, probability, values), key="steps")
+        note = review_steps.truncation_note(readings.total_words, len(words), readings.keep)
+        st.caption(f"{note} {review_steps.unknown_words_note(words)}".strip())
+        st.write(review_steps.readings_summary(words, values, readings.bias, probability))
+        st.plotly_chart(charts.running_score(words, readings.running_probability()), key="running")
         st.caption(
             "The running total of the readings, as a chance of positive, after each word; the "
             "last point is the score above. Where the line climbs, the words just read pushed "
@@ -196,16 +198,16 @@ def batch_results(frame: pd.DataFrame, column: str, probabilities, model_name: s
     st.caption(f"Scored with {model_name}.")
     st.write(share_reading(probabilities))
     st.dataframe(scored, hide_index=True, key="batch_table")
-    st.plotly_chart(text_charts.score_histogram(probabilities), key="batch_histogram")
+    st.plotly_chart(charts.score_histogram(probabilities), key="batch_histogram")
     st.caption(
         f"Your columns are kept as they were; {score_name} (the chance, 0 to 1, that a review is "
         f"positive) and {label_name} (what the model says) are added beside them. Bars near 0 % "
         "or 100 % are reviews the model is sure about; bars near 50 % the ones it finds hard."
     )
-    download = reviews.safe_for_spreadsheets(scored).to_csv(index=False).encode()
     st.download_button(
         "Download scores as CSV",
-        download,
+        # a callable: the CSV is built only when someone downloads it, not on every rerun
+        lambda: reviews.safe_for_spreadsheets(scored).to_csv(index=False).encode(),
         file_name="review_scores.csv",
         mime="text/csv",
         key="batch_download",
@@ -240,7 +242,7 @@ def show_batch_check(metrics: dict, label_column: str, skipped: str, model_name:
     else:
         middle.caption("ROC AUC needs both positive and negative labels; this file has one kind.")
     right.plotly_chart(
-        text_charts.confusion_matrix_figure(metrics["confusion_matrix"], "Your reviews"),
+        charts.confusion_matrix_figure(metrics["confusion_matrix"], "Your reviews"),
         key="batch_confusion",
     )
     right.caption(card.confusion_reading(metrics["confusion_matrix"]))
@@ -275,20 +277,23 @@ def model_cards(shipped, metrics: dict | None, session: tuple | None, using_sess
 
 
 def session_card(model, result: dict, scoring: bool) -> None:
-    """The model trained in this session: its numbers on the reviews kept aside, and its layers."""
+    """The model trained in this session: its numbers on its test reviews, and its layers."""
     st.subheader("Your model, trained in this session")
+    test = result["test"]
     st.caption(
         ("This is the model scoring the Score and Batch tabs. " if scoring else "Not scoring now. ")
-        + f"Its numbers come from the {result['validation']['n']:,} reviews kept aside from "
-        "its own training data."
+        + f"Its numbers come from the {test['n']:,} test reviews set aside from its own data."
     )
-    validation = result["validation"]
     left, right = st.columns(2)
-    left.metric("Accuracy of your model", f"{validation['accuracy']:.1%}")
-    left.caption(card.accuracy_reading(validation["accuracy"], validation["n"]))
-    if validation["roc_auc"] is not None:
-        right.metric("ROC AUC of your model", f"{validation['roc_auc']:.3f}")
-        right.caption(card.auc_reading(validation["roc_auc"]))
+    left.metric("Accuracy of your model", f"{test['accuracy']:.1%}")
+    left.caption(
+        card.accuracy_reading(test["accuracy"], test["n"])
+        + " "
+        + card.interval_reading(test["accuracy"], test["n"])
+    )
+    if test["roc_auc"] is not None:
+        right.metric("ROC AUC of your model", f"{test['roc_auc']:.3f}")
+        right.caption(card.auc_reading(test["roc_auc"]))
     with st.expander("Your model layer by layer"):
         ui_explain.layers(model.model_)
         st.caption(explain_model.parameters_reading(explain_model.describe_model(model.model_)))
@@ -298,25 +303,27 @@ def model_card(model, metrics: dict) -> None:
     """Held-out numbers of the shipped model beside the baseline and the literature."""
     ours, baseline = metrics["held_out"], metrics["baseline"]
     n = ours["n"]
-    st.write(card.comparison_reading(ours["accuracy"], baseline["accuracy"], n))
+    st.write(card.versus_baseline_reading(metrics))
     for name, result in (("Shipped LSTM", ours), ("TF-IDF baseline", baseline)):
         st.markdown(f"**{name}**")
         left, middle, right = st.columns(3)
         left.metric("Accuracy", f"{result['accuracy']:.1%}")
-        left.caption(card.accuracy_reading(result["accuracy"], n))
+        left.caption(
+            card.accuracy_reading(result["accuracy"], n)
+            + " "
+            + card.interval_reading(result["accuracy"], n)
+        )
         middle.metric("ROC AUC", f"{result['roc_auc']:.3f}")
         middle.caption(card.auc_reading(result["roc_auc"]))
         right.plotly_chart(
-            text_charts.confusion_matrix_figure(result["confusion_matrix"], name),
+            charts.confusion_matrix_figure(result["confusion_matrix"], name),
             key=f"confusion_{name}",
         )
         right.caption(card.confusion_reading(result["confusion_matrix"]))
     contribution = card.lstm_contribution_reading(metrics)
     if contribution:
         st.write(contribution)
-    st.plotly_chart(
-        text_charts.accuracy_comparison(card.comparison_rows(metrics)), key="comparison"
-    )
+    st.plotly_chart(charts.accuracy_comparison(card.comparison_rows(metrics)), key="comparison")
     for anchor in card.LITERATURE:
         st.markdown(f"- **{anchor.name}: {anchor.accuracy:.1%}.** {anchor.reading}")
     with st.expander("The shipped model layer by layer"):
@@ -334,15 +341,19 @@ def model_card(model, metrics: dict) -> None:
 
 
 def session_report(result: dict) -> None:
-    """How the model trained in this session did on the reviews it kept aside."""
-    validation = result["validation"]
-    st.metric("Accuracy on your reviews kept aside", f"{validation['accuracy']:.1%}")
+    """How the model trained in this session did on its test reviews."""
+    test = result["test"]
+    st.metric("Accuracy on your test reviews", f"{test['accuracy']:.1%}")
     st.caption(
-        card.accuracy_reading(validation["accuracy"], validation["n"])
-        + f" It learned from {result['n_train']:,} reviews in {result['seconds']:.0f} s."
+        card.accuracy_reading(test["accuracy"], test["n"])
+        + " "
+        + card.interval_reading(test["accuracy"], test["n"])
+        + " "
+        + card.session_split_reading(result["n_train"], result["n_validation"], test["n"])
+        + f" Training took {result['seconds']:.0f} s."
     )
-    st.plotly_chart(text_charts.training_curves(result["history"]), key="session_curves")
+    st.plotly_chart(charts.training_curves(result["history"]), key="session_curves")
     st.caption(
-        "If the training line keeps rising while the kept-aside line stalls, the model "
+        "If the training line keeps rising while the validation line stalls, the model "
         "is memorising instead of learning."
     )

@@ -17,7 +17,6 @@ from core.sentiment.text import (
     Explanation,
     PreparedReview,
     comparison_reading,
-    explain,
     highlight_html,
     label_of,
     prepare_review,
@@ -25,6 +24,7 @@ from core.sentiment.text import (
     score_table,
     share_reading,
     split_reviews,
+    word_contributions,
 )
 
 MODEL_FILE = "sentiment.keras"
@@ -35,7 +35,6 @@ __all__ = [
     "ModelSettings",
     "PreparedReview",
     "comparison_reading",
-    "explain",
     "highlight_html",
     "label_of",
     "load_metrics",
@@ -45,7 +44,7 @@ __all__ = [
     "score_table",
     "share_reading",
     "split_reviews",
-    "train_session_model",
+    "word_contributions",
 ]
 
 
@@ -81,68 +80,3 @@ def load_metrics(path: str | Path | None = None) -> dict:
     if not metrics_path.is_file():
         raise ValueError(f"No metrics.json in {directory}; train a model there first.")
     return json.loads(metrics_path.read_text())
-
-
-def train_session_model(
-    texts: list[str],
-    labels,
-    settings: ModelSettings,
-    validation_share: float = 0.2,
-    progress=None,
-    should_stop=None,
-):
-    """Train a model on user data, keeping ``validation_share`` aside to check it.
-
-    Returns
-    -------
-    (SentimentModel, dict)
-        The model and a report: history, validation accuracy/AUC, sizes, seconds.
-
-    Raises
-    ------
-    ValueError
-        When there are too few reviews or a bad setting.
-    """
-    import numpy as np
-
-    from core.sentiment.metrics import classification_metrics
-    from core.sentiment.scoring import SentimentModel
-    from core.sentiment.train import train_model
-
-    settings.validate()
-    labels = np.asarray(labels, dtype=int)
-    if len(texts) != len(labels):
-        raise ValueError(f"Got {len(texts)} texts but {len(labels)} labels; they must match.")
-    if len(texts) < 20:
-        raise ValueError(
-            f"Only {len(texts)} labelled reviews; training needs at least 20 (a few hundred "
-            "give a usable model)."
-        )
-    rng = np.random.default_rng(0)
-    order = rng.permutation(len(texts))
-    cut = max(int(len(texts) * validation_share), 4)
-    validation, train = order[:cut], order[cut:]
-    if len(np.unique(labels[train])) < 2 or len(np.unique(labels[validation])) < 2:
-        raise ValueError("Both labels must appear in the data; add positive and negative reviews.")
-    result = train_model(
-        [texts[i] for i in train],
-        labels[train],
-        [texts[i] for i in validation],
-        labels[validation],
-        settings,
-        progress=progress,
-        should_stop=should_stop,
-    )
-    model = SentimentModel(result.model)
-    validation_metrics = classification_metrics(
-        labels[validation], model.predict_proba([texts[i] for i in validation])
-    )
-    report = {
-        "history": result.history,
-        "validation": validation_metrics,
-        "n_train": int(len(train)),
-        "n_validation": int(len(validation)),
-        "seconds": result.seconds,
-        "settings": settings.to_dict(),
-    }
-    return model, report

@@ -1,4 +1,4 @@
-"""Command line: ``python -m core.sentiment score|evaluate|train``.
+"""Command line: ``python -m core.sentiment score|evaluate|train|paired``.
 
 Bad input exits with status 2 and a one-line message on stderr.
 """
@@ -74,6 +74,17 @@ def _train(args) -> int:
     return 0
 
 
+def _paired(args) -> int:
+    from core.sentiment.pipeline import PAIRED_KEY, add_paired_counts
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    metrics = add_paired_counts(args.model, log=log)
+    print(json.dumps({"baseline": metrics["baseline"][PAIRED_KEY]}))
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message}\n")
@@ -101,6 +112,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--epochs", type=int, default=None, help="most LSTM epochs (default: the shipped model's)"
     )
     train.set_defaults(handler=_train)
+
+    paired = commands.add_parser(
+        "paired",
+        help="re-score the held-out reviews (no retraining) and add the model's and the "
+        "baseline's review-by-review counts to metrics.json",
+    )
+    paired.add_argument("--model", type=Path, default=SENTIMENT_MODEL_DIR)
+    paired.set_defaults(handler=_paired)
     return parser
 
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.sentiment.metrics import accuracy_interval, mcnemar_p_value
+
+PAIRED_KEY = "paired_with_lstm"  # as core.sentiment.pipeline writes it into metrics.json
+
 EXAMPLES = {
     "Clearly positive": "A wonderful, moving film. The acting is superb and the story stayed "
     "with me for days. One of the best movies I have seen this year.",
@@ -60,33 +64,103 @@ ARCHITECTURE_NOTE = (
 
 
 def lstm_contribution_reading(metrics: dict) -> str | None:
-    """What reading the evidence in order adds over simply adding it up, on held-out reviews."""
+    """What reading the evidence in order adds over simply adding it up, on held-out reviews,
+    and what the evidence adds to the words alone; a gain is claimed only where significant."""
     alone = metrics.get("evidence_sum_only")
     if not alone:
         return None
     ours = metrics["held_out"]
-    gained = round((ours["accuracy"] - alone["accuracy"]) * ours["n"])
-    if gained > 0:
-        effect = f"reading them in order with the LSTM puts {gained:,} more of the {ours['n']:,}"
-        effect += " held-out reviews right"
-    elif gained < 0:
-        effect = f"reading them in order with the LSTM gets {-gained:,} more held-out reviews wrong"
-    else:
-        effect = "reading them in order with the LSTM changes no count of right answers"
     reading = (
         f"Simply adding up the evidence numbers, with no LSTM and no word order, gets "
-        f"{alone['accuracy']:.1%} (AUC {alone['roc_auc']:.3f}); {effect} "
-        f"(AUC {ours['roc_auc']:.3f})."
+        f"{alone['accuracy']:.1%} (AUC {alone['roc_auc']:.3f}) against the LSTM's "
+        f"{ours['accuracy']:.1%} (AUC {ours['roc_auc']:.3f})."
     )
+    counts = alone.get(PAIRED_KEY)
+    if counts:
+        reading += " " + paired_reading(
+            counts, "evidence_sum", "the plain sum", "reading the evidence in order"
+        )
     words_only = metrics.get("lstm_without_evidence")
     if words_only:
-        added = round((ours["accuracy"] - words_only["accuracy"]) * ours["n"])
         reading += (
             f" The same LSTM given the words alone, without the evidence, gets "
-            f"{words_only['accuracy']:.1%}; the evidence "
-            + (f"puts {added:,} more reviews right." if added >= 0 else f"costs {-added:,}.")
+            f"{words_only['accuracy']:.1%}"
         )
+        counts = words_only.get(PAIRED_KEY)
+        if counts:
+            reading += ". " + paired_reading(
+                counts, "words_only", "the words-only LSTM", "the evidence"
+            )
+        else:
+            reading += " " + interval_overlap_reading(ours, words_only, "the evidence")
     return reading
+
+
+VERDICT_LEVEL = 0.05  # two-sided; "better" or "worse" only below it
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """``label`` is "better", "worse" or "no detectable difference" (for the LSTM)."""
+
+    label: str
+    p_value: float  # exact two-sided McNemar test
+
+
+def paired_verdict(counts: dict, other: str) -> Verdict:
+    """The LSTM against another model from their review-by-review counts (McNemar test)."""
+    lstm, rival = counts["only_lstm_right"], counts[f"only_{other}_right"]
+    p_value = mcnemar_p_value(lstm, rival)
+    if p_value >= VERDICT_LEVEL or lstm == rival:
+        return Verdict("no detectable difference", p_value)
+    return Verdict("better" if lstm > rival else "worse", p_value)
+
+
+def chance_words(p_value: float) -> str:
+    """A p-value as "about 1 time in 6", for people who do not read p-values."""
+    if p_value < 0.001:
+        return "less than 1 time in 1,000"
+    if p_value >= 0.5:
+        return f"{p_value:.0%} of the time"
+    return f"about 1 time in {round(1 / p_value):,}"
+
+
+def paired_reading(counts: dict, other: str, other_name: str, what: str) -> str:
+    """One sentence: the LSTM against another model on the same reviews, with the verdict.
+
+    ``other`` is the key in ``counts`` (``only_{other}_right``), ``other_name`` how the sentence
+    names that model, ``what`` what the LSTM has that it lacks ("reading the evidence in order").
+    """
+    lstm, rival = counts["only_lstm_right"], counts[f"only_{other}_right"]
+    verdict = paired_verdict(counts, other)
+    split = (
+        f"Of the {lstm + rival:,} reviews where the two disagree, the LSTM alone is right on "
+        f"{lstm:,} and {other_name} alone on {rival:,}"
+    )
+    odds = (
+        f"a split at least this lopsided would turn up {chance_words(verdict.p_value)} by chance "
+        f"if both were equally good (McNemar test, p = {verdict.p_value:.2g})"
+    )
+    if verdict.label == "better":
+        return f"{split}; {odds}, so {what} helps: the LSTM is better."
+    if verdict.label == "worse":
+        return f"{split}; {odds}, so {what} hurts: the LSTM is worse."
+    return f"{split}; {odds}, so there is no detectable difference between them."
+
+
+def interval_overlap_reading(ours: dict, other: dict, what: str) -> str:
+    """For two accuracies without review-by-review counts: do their 95 % intervals overlap?
+
+    ``what`` names what the LSTM has that the other lacks ("the evidence").
+    """
+    ours_low, ours_high = accuracy_interval(ours["accuracy"], ours["n"])
+    low, high = accuracy_interval(other["accuracy"], other["n"])
+    shown = f"(95 % interval {low:.1%} to {high:.1%}, the LSTM's {ours_low:.1%} to {ours_high:.1%})"
+    if high < ours_low:
+        return f"{shown}; the intervals do not overlap, so {what} helps: the LSTM is better."
+    if low > ours_high:
+        return f"{shown}; the intervals do not overlap, so {what} hurts: the LSTM is worse."
+    return f"{shown}; the intervals overlap, so there is no detectable difference."
 
 
 @dataclass(frozen=True)
@@ -160,16 +234,41 @@ def confusion_reading(matrix: list[list[int]]) -> str:
     )
 
 
-def comparison_reading(model_accuracy: float, baseline_accuracy: float, n: int) -> str:
-    fewer = round((model_accuracy - baseline_accuracy) * n)
-    if fewer > 0:
-        return (
-            f"On the same {n:,} held-out reviews, the shipped model gets {fewer:,} more right "
-            "than the TF-IDF word-counting baseline."
-        )
+def interval_reading(accuracy: float, n: int) -> str:
+    """The 95 % Wilson interval of an accuracy, in one sentence."""
+    low, high = accuracy_interval(accuracy, n)
     return (
-        f"On the same {n:,} held-out reviews, the word-counting baseline gets {-fewer:,} more "
-        "right than the LSTM model."
+        f"95 % confidence interval {low:.1%} to {high:.1%}: measured on {n:,} reviews, the "
+        "accuracy on more reviews like these would very likely fall in this range."
+    )
+
+
+def versus_baseline_reading(metrics: dict) -> str:
+    """The shipped LSTM against the TF-IDF baseline on the same held-out reviews: "better" or
+    "worse" only when a McNemar test says the gap is more than chance."""
+    ours, baseline = metrics["held_out"], metrics["baseline"]
+    n = ours["n"]
+    gap = round((ours["accuracy"] - baseline["accuracy"]) * n)
+    more = (
+        f"the LSTM gets {gap:,} more right than the TF-IDF word-counting baseline"
+        if gap >= 0
+        else f"the TF-IDF word-counting baseline gets {-gap:,} more right than the LSTM"
+    )
+    reading = f"On the same {n:,} held-out reviews {more}."
+    counts = baseline.get(PAIRED_KEY)
+    if counts is None:
+        return f"{reading} {interval_overlap_reading(ours, baseline, 'the LSTM')}"
+    return f"{reading} " + paired_reading(
+        counts, "baseline", "the baseline", "reading word order with an LSTM"
+    )
+
+
+def session_split_reading(n_train: int, n_validation: int, n_test: int) -> str:
+    """Where the reviews of a session's training went, and why the test number is fair."""
+    return (
+        f"It learned from {n_train:,} of your reviews; {n_validation:,} more chose its settings "
+        f"and when to stop; these {n_test:,} test reviews were set aside first and used for "
+        "nothing else, so the number is a fair estimate for reviews like yours."
     )
 
 

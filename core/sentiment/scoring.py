@@ -17,6 +17,7 @@ from core.sentiment import model as _custom_objects  # noqa: F401
 MODEL_FILE = "sentiment.keras"
 CHUNK = 256
 
+
 def scoring_threads() -> int:
     """How many chunks are scored at once: ``LSTM_LAB_SCORING_THREADS``, else up to 2 cores.
 
@@ -56,22 +57,23 @@ class WordReadings:
         return 1.0 / (1.0 + np.exp(-(self.bias + np.cumsum(self.readings))))
 
 
-def _inputs_of(model: keras.Model, name: str) -> list:
-    """The tensors feeding layer ``name`` in ``model``'s own graph.
+def lstm_outputs_model(model: keras.Model) -> keras.Model:
+    """Strings in, the LSTM's output at every word read out: ``model``'s own named layers called
+    again on a new input, so the weights are shared and nothing is copied.
 
-    ``layer.input`` would not do: a layer shared with the training model has one call per graph.
+    The wiring is the one :func:`core.sentiment.train.train_model` builds: words → truncate →
+    embedding (→ beside the n-gram evidence, when the model has it) → LSTM.
     """
-    pending, seen = list(model.outputs), set()
-    while pending:
-        history = pending.pop()._keras_history
-        node = history.operation._inbound_nodes[history.node_index]
-        if history.operation.name == name:
-            return list(node.input_tensors)
-        for tensor in node.input_tensors:
-            if id(tensor) not in seen:
-                seen.add(id(tensor))
-                pending.append(tensor)
-    raise ValueError(f"The model has no layer named {name!r}.")
+    layer = model.get_layer
+    names = {each.name for each in model.layers}
+    review = keras.Input(shape=(), dtype="string", name="review")
+    ids = layer("truncate")(layer("words")(review))
+    steps = layer("embedding_dropout")(layer("embedding")(ids))
+    if "ngram_evidence" in names:
+        keys = layer("ngram_keys")(ids)
+        evidence_steps = layer("ngram_evidence")(layer("ngram_lookup")(keys))
+        steps = layer("word_and_evidence")([steps, evidence_steps])
+    return keras.Model(review, layer("lstm")(steps), name="lstm_outputs")
 
 
 class SentimentModel:
@@ -140,13 +142,11 @@ class SentimentModel:
         """
         read = self.words_read(text)
         names = {layer.name for layer in self.model_.layers}
-        if read is None or not {"sum_over_words", "score"} <= names:
+        if read is None or not {"embedding", "lstm", "sum_over_words", "score"} <= names:
             return None
         total, words, keep = read
         if self._steps is None:
-            self._steps = keras.Model(
-                self.model_.input, _inputs_of(self.model_, "sum_over_words")[0]
-            )
+            self._steps = lstm_outputs_model(self.model_)
         outputs = self._steps(tf.constant([str(text)])).numpy()[0][: len(words)]
         kernel, bias = self.model_.get_layer("score").get_weights()
         return WordReadings(

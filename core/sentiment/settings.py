@@ -19,7 +19,6 @@ class ModelSettings:
     keep: str = "last"
     embedding_dim: int = 16
     lstm_units: int = 24
-    bidirectional: bool = False
     ngram_features: int = 300_000
     ngram_order: int = 3
     dropout: float = 0.2

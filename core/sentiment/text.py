@@ -130,7 +130,9 @@ class Explanation:
         return [word for word in scored[:count] if sign * word.contribution > 0]
 
 
-def explain(model: Scorer, text: str, max_words: int = MAX_EXPLAINED_WORDS) -> Explanation:
+def word_contributions(
+    model: Scorer, text: str, max_words: int = MAX_EXPLAINED_WORDS
+) -> Explanation:
     """Score ``text`` with each word removed in turn (one batch) and return the contributions.
 
     Words after the first ``max_words`` are not occluded and get ``contribution=None``.

@@ -1,6 +1,6 @@
 """Training: n-gram evidence tables (NBSVM-style), then the many-to-one LSTM that reads each
-word's embedding beside that evidence and adds up what it concludes at every word. Also the
-scikit-learn TF-IDF baseline."""
+word's embedding beside that evidence and adds up what it concludes at every word; training on a
+user's own reviews in a session (three-way split); and the scikit-learn TF-IDF baseline."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ import numpy as np
 import tensorflow as tf
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
 
 from core.progress import keras_progress_callback
 from core.sentiment import evidence
-from core.sentiment.metrics import classification_metrics  # noqa: F401 - part of this API
+from core.sentiment.metrics import classification_metrics
 from core.sentiment.model import (
     KeepTokens,
     NgramEvidence,
@@ -24,12 +25,15 @@ from core.sentiment.model import (
     SumOverWords,
     standardize_review,
 )
+from core.sentiment.scoring import SentimentModel
 from core.sentiment.settings import ModelSettings
 
 SEED = 1234
 BATCH_SIZE = 64
 REGULARISATION_GRID = (1.0, 10.0, 30.0)  # C values the TF-IDF baseline picks from on validation
 CHUNK = 512
+MIN_REVIEWS = 20
+MIN_PER_LABEL = 5  # so each of the three parts of a session's split gets both labels
 
 
 @dataclass
@@ -49,17 +53,15 @@ def set_seeds(seed: int = SEED) -> None:
 
 def token_matrix(words, truncate, texts: list[str]) -> np.ndarray:
     """Word ids of each review as the model reads them (kept words, post-padded with 0)."""
-    parts = [
-        truncate(words(tf.constant(texts[i : i + CHUNK]))).numpy()
+    rows = [
+        row
         for i in range(0, len(texts), CHUNK)
+        for row in truncate(words(tf.constant(texts[i : i + CHUNK]))).numpy()
     ]
-    width = max([part.shape[1] for part in parts], default=1)
-    matrix = np.zeros((len(texts), width), dtype="int32")
-    row = 0
-    for part in parts:
-        matrix[row : row + len(part), : part.shape[1]] = part
-        row += len(part)
-    return matrix
+    if not rows:
+        return np.zeros((0, 1), dtype="int32")
+    # chunks come back as wide as their own longest review: pad all to the widest
+    return keras.utils.pad_sequences(rows, padding="post", dtype="int32")
 
 
 def length_bucketed_batches(
@@ -174,7 +176,6 @@ def train_model(
     validation_labels: np.ndarray,
     settings: ModelSettings | None = None,
     progress: Callable | None = None,
-    should_stop: Callable[[], bool] | None = None,
     log: Callable[[str], object] | None = None,
 ) -> TrainingResult:
     """Train the end-to-end sentiment model.
@@ -186,7 +187,8 @@ def train_model(
         stopping; never report accuracy on them.
     settings : ModelSettings, optional
         ``settings.epochs`` bounds the LSTM epochs; the best epoch on validation loss is kept.
-    progress, should_stop : see :func:`core.progress.keras_progress_callback`.
+    progress : callable, optional
+        Receives an :class:`core.progress.EpochReport` after each epoch.
     log : callable, optional
         Receives one line per step of the n-gram fit.
 
@@ -222,8 +224,6 @@ def train_model(
     )
     dropout = keras.layers.SpatialDropout1D(settings.dropout, name="embedding_dropout")
     lstm = keras.layers.LSTM(settings.lstm_units, return_sequences=True, name="lstm")
-    if settings.bidirectional:
-        lstm = keras.layers.Bidirectional(lstm, name="bilstm")
     total = SumOverWords(name="sum_over_words")
     sum_dropout = keras.layers.Dropout(settings.sum_dropout, name="sum_dropout")
     score = keras.layers.Dense(1, name="score")
@@ -260,7 +260,7 @@ def train_model(
     dataset, steps = length_bucketed_batches(train_features, train_labels)
     callbacks = [
         keras.callbacks.EarlyStopping(monitor="val_loss", patience=1, restore_best_weights=True),
-        keras_progress_callback(progress, settings.epochs, should_stop),
+        keras_progress_callback(progress, settings.epochs),
     ]
     history = training_model.fit(
         dataset,
@@ -298,6 +298,92 @@ def train_model(
         seconds=time.perf_counter() - started,
         notes=notes,
     )
+
+
+def session_split(
+    labels: np.ndarray, validation_share: float = 0.2, test_share: float = 0.2
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row indices of a stratified train / validation / test split (seeded, so repeatable).
+
+    Validation picks the n-gram regularisation and stops training; the test part is used for
+    nothing but the reported numbers.
+
+    Raises
+    ------
+    ValueError
+        When a label has too few reviews for each of the three parts to get some.
+    """
+    labels = np.asarray(labels, dtype=int)
+    counts = np.bincount(labels, minlength=2)
+    if counts.min() < MIN_PER_LABEL:
+        raise ValueError(
+            f"The data has {counts[1]:,} positive and {counts[0]:,} negative reviews; training "
+            f"needs at least {MIN_PER_LABEL} of each, so that the reviews kept for validation "
+            "and for the test both have some. Add reviews of the rarer kind."
+        )
+    rows = np.arange(len(labels))
+    rest, test = train_test_split(rows, test_size=test_share, stratify=labels, random_state=SEED)
+    train, validation = train_test_split(
+        rest,
+        test_size=validation_share / (1 - test_share),
+        stratify=labels[rest],
+        random_state=SEED,
+    )
+    return train, validation, test
+
+
+def train_session_model(
+    texts: list[str],
+    labels,
+    settings: ModelSettings,
+    progress: Callable | None = None,
+) -> tuple[SentimentModel, dict]:
+    """Train a model on a user's labelled reviews, split three ways (see :func:`session_split`).
+
+    Returns
+    -------
+    (SentimentModel, dict)
+        The model and a report: ``history``, ``test`` (accuracy, AUC and confusion matrix on
+        the test part, the only numbers to show), ``n_train``, ``n_validation``, ``seconds``
+        and ``settings``.
+
+    Raises
+    ------
+    ValueError
+        When there are too few reviews, one label is too rare, or a setting is bad.
+    """
+    settings.validate()
+    labels = np.asarray(labels, dtype=int)
+    if len(texts) != len(labels):
+        raise ValueError(f"Got {len(texts)} texts but {len(labels)} labels; they must match.")
+    if len(texts) < MIN_REVIEWS:
+        raise ValueError(
+            f"Only {len(texts)} labelled reviews; training needs at least {MIN_REVIEWS} (a few "
+            "hundred give a usable model)."
+        )
+    train, validation, test = session_split(labels)
+
+    def pick(rows: np.ndarray) -> list[str]:
+        return [texts[i] for i in rows]
+
+    result = train_model(
+        pick(train),
+        labels[train],
+        pick(validation),
+        labels[validation],
+        settings,
+        progress=progress,
+    )
+    model = SentimentModel(result.model)
+    report = {
+        "history": result.history,
+        "test": classification_metrics(labels[test], model.predict_proba(pick(test))),
+        "n_train": int(len(train)),
+        "n_validation": int(len(validation)),
+        "seconds": result.seconds,
+        "settings": settings.to_dict(),
+    }
+    return model, report
 
 
 def tfidf_baseline(

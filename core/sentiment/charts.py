@@ -82,9 +82,10 @@ def score_histogram(probabilities) -> go.Figure:
 
 
 def training_curves(history: dict[str, list[float]]) -> go.Figure:
-    """Accuracy per epoch on the training reviews and on the reviews kept aside."""
+    """Accuracy per epoch on the training reviews and on the validation reviews (the ones that
+    decide when training stops; the test reviews are not in this chart)."""
     figure = go.Figure()
-    names = {"accuracy": "training reviews", "val_accuracy": "reviews kept aside"}
+    names = {"accuracy": "training reviews", "val_accuracy": "validation reviews"}
     for key, name in names.items():
         values = history.get(key, [])
         if values:

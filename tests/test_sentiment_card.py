@@ -1,0 +1,154 @@
+"""The model card's statistics and plain-English readings, each in both directions."""
+
+import math
+
+import numpy as np
+import pytest
+
+from core.sentiment import card, load_metrics
+from core.sentiment.metrics import (
+    accuracy_interval,
+    mcnemar_p_value,
+    paired_counts,
+)
+
+
+def wilson_by_hand(correct: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    share = correct / n
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+@pytest.mark.parametrize(("correct", "n"), [(2295, 2500), (9, 10), (0, 20), (20, 20)])
+def test_accuracy_interval_is_wilsons(correct, n):
+    low, high = accuracy_interval(correct / n, n)
+    assert (low, high) == pytest.approx(wilson_by_hand(correct, n), abs=1e-9)
+    assert 0.0 <= low <= correct / n <= high <= 1.0
+
+
+def test_accuracy_interval_needs_reviews():
+    with pytest.raises(ValueError, match="at least one review"):
+        accuracy_interval(0.5, 0)
+
+
+def test_mcnemar_is_the_exact_binomial_test_on_the_disagreements():
+    assert mcnemar_p_value(0, 0) == 1.0
+    assert mcnemar_p_value(10, 0) == pytest.approx(2 * 0.5**10)
+    assert mcnemar_p_value(0, 10) == pytest.approx(2 * 0.5**10)
+    assert mcnemar_p_value(7, 7) == pytest.approx(1.0)
+    assert mcnemar_p_value(30, 10) < 0.05 < mcnemar_p_value(12, 10)
+
+
+def test_paired_counts_go_review_by_review():
+    labels = np.array([1, 1, 0, 0, 1])
+    first = np.array([0.9, 0.8, 0.2, 0.7, 0.1])  # right, right, right, wrong, wrong
+    second = np.array([0.9, 0.3, 0.6, 0.2, 0.4])  # right, wrong, wrong, right, wrong
+    assert paired_counts(labels, first, second) == {
+        "both_right": 1,
+        "only_first_right": 2,
+        "only_second_right": 1,
+        "both_wrong": 1,
+    }
+
+
+def counts(lstm: int, baseline: int, other: str = "baseline") -> dict:
+    return {"both_right": 900, "only_lstm_right": lstm, f"only_{other}_right": baseline}
+
+
+def card_metrics(lstm_only: int, baseline_only: int, paired: bool = True) -> dict:
+    n = 1_000
+    lstm_accuracy = (900 + lstm_only) / n
+    baseline_accuracy = (900 + baseline_only) / n
+    baseline = {"n": n, "accuracy": baseline_accuracy, "roc_auc": 0.9}
+    if paired:
+        baseline[card.PAIRED_KEY] = counts(lstm_only, baseline_only)
+    return {"held_out": {"n": n, "accuracy": lstm_accuracy, "roc_auc": 0.9}, "baseline": baseline}
+
+
+def test_verdict_is_better_worse_or_no_detectable_difference():
+    assert card.paired_verdict(counts(60, 20), "baseline").label == "better"
+    assert card.paired_verdict(counts(20, 60), "baseline").label == "worse"
+    tie = card.paired_verdict(counts(22, 20), "baseline")
+    assert tie.label == "no detectable difference" and tie.p_value > 0.5
+
+
+def test_versus_baseline_says_better_only_when_significant():
+    better = card.versus_baseline_reading(card_metrics(60, 20))
+    assert "the LSTM gets 40 more right than the TF-IDF" in better
+    assert "LSTM alone is right on 60 and the baseline alone on 20" in better
+    assert better.endswith("helps: the LSTM is better.")
+    worse = card.versus_baseline_reading(card_metrics(20, 60))
+    assert "the TF-IDF word-counting baseline gets 40 more right than the LSTM" in worse
+    assert worse.endswith("hurts: the LSTM is worse.")
+    close = card.versus_baseline_reading(card_metrics(30, 22))
+    assert "8 more right" in close and "no detectable difference" in close
+    assert "better" not in close and "worse" not in close
+    assert "about 1 time in 3 by chance" in close and "p = 0.33" in close
+
+
+def test_versus_baseline_without_paired_counts_compares_intervals():
+    assert "do not overlap" in card.versus_baseline_reading(card_metrics(90, 0, paired=False))
+    assert card.versus_baseline_reading(card_metrics(90, 0, paired=False)).endswith("better.")
+    assert card.versus_baseline_reading(card_metrics(0, 90, paired=False)).endswith("worse.")
+    overlap = card.versus_baseline_reading(card_metrics(30, 22, paired=False))
+    assert "intervals overlap, so there is no detectable difference" in overlap
+
+
+def test_chance_words():
+    assert card.chance_words(0.0001) == "less than 1 time in 1,000"
+    assert card.chance_words(0.02) == "about 1 time in 50"
+    assert card.chance_words(0.8) == "80% of the time"
+
+
+def test_contribution_reading_in_both_directions():
+    base = {"held_out": {"n": 1_000, "accuracy": 0.96, "roc_auc": 0.97}}
+    helps = {
+        **base,
+        "evidence_sum_only": {
+            "n": 1_000,
+            "accuracy": 0.92,
+            "roc_auc": 0.95,
+            card.PAIRED_KEY: counts(60, 20, "evidence_sum"),
+        },
+    }
+    assert "reading the evidence in order helps: the LSTM is better." in (
+        card.lstm_contribution_reading(helps)
+    )
+    hurts = {
+        **base,
+        "evidence_sum_only": {
+            "n": 1_000,
+            "accuracy": 0.96,
+            "roc_auc": 0.95,
+            card.PAIRED_KEY: counts(20, 60, "evidence_sum"),
+        },
+        "lstm_without_evidence": {"n": 1_000, "accuracy": 0.99, "roc_auc": 0.99},
+    }
+    text = card.lstm_contribution_reading(hurts)
+    assert "reading the evidence in order hurts: the LSTM is worse." in text
+    assert "the intervals do not overlap, so the evidence hurts: the LSTM is worse." in text
+    assert card.lstm_contribution_reading(base) is None
+
+
+def test_interval_and_session_split_readings():
+    text = card.interval_reading(0.918, 2_500)
+    low, high = wilson_by_hand(2295, 2500)
+    assert f"95 % confidence interval {low:.1%} to {high:.1%}" in text and "2,500 reviews" in text
+    split = card.session_split_reading(600, 200, 200)
+    assert "learned from 600" in split and "200 more chose" in split
+    assert "200 test reviews were set aside first and used for nothing else" in split
+
+
+def test_shipped_paired_counts_agree_with_the_recorded_accuracies():
+    metrics = load_metrics()
+    n = metrics["held_out"]["n"]
+    for key, other in (("baseline", "baseline"), ("evidence_sum_only", "evidence_sum")):
+        paired = metrics[key][card.PAIRED_KEY]
+        assert "re-scored" in paired["how"]
+        lstm_right = paired["both_right"] + paired["only_lstm_right"]
+        other_right = paired["both_right"] + paired[f"only_{other}_right"]
+        total = lstm_right + paired[f"only_{other}_right"] + paired["both_wrong"]
+        assert total == n
+        assert lstm_right == round(metrics["held_out"]["accuracy"] * n)
+        assert other_right == round(metrics[key]["accuracy"] * n)
