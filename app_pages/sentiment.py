@@ -1,20 +1,16 @@
 """Review sentiment: score reviews with the shipped LSTM, see why, batch-score, train your own."""
 
-import numpy as np
 import streamlit as st
 
+from core.sentiment import data as reviews
 from core.sentiment import (
-    charts,
     load_metrics,
     load_model,
-    score_table,
     split_reviews,
 )
-from core.sentiment import data as reviews
 from ui import explain as ui_explain
 from ui import sentiment as view
 
-BATCH_CHUNK = 2_000  # reviews scored between two progress updates (well under a second)
 SENTIMENT_TERMS = ["LSTM", "n-gram evidence", "accuracy", "AUC", "TF-IDF", "validation", "epoch"]
 
 st.title("Review sentiment")
@@ -79,14 +75,7 @@ def batch_tab(model, model_name: str) -> None:
         return
     cache_key = (upload.file_id, column, id(model))
     if st.session_state.get("batch_key") != cache_key:
-        # chunks keep the page answering on a big batch; leaving the page stops between chunks
-        bar, parts = st.progress(0.0, text=f"Scoring {len(texts):,} reviews…"), []
-        for start in range(0, len(texts), BATCH_CHUNK):
-            parts.append(score_table(model, texts[start : start + BATCH_CHUNK])[1])
-            done = min(start + BATCH_CHUNK, len(texts))
-            bar.progress(done / len(texts), text=f"Scored {done:,} of {len(texts):,} reviews…")
-        bar.empty()
-        probabilities = np.concatenate(parts)
+        probabilities = view.score_with_progress(model, texts)
         st.session_state["batch_key"], st.session_state["batch_scores"] = cache_key, probabilities
     view.batch_results(frame, column, st.session_state["batch_scores"], model_name)
 
@@ -124,18 +113,9 @@ def train_tab() -> None:
                 texts, labels = reviews.bundled_subset(size)
             else:
                 raise ValueError("Upload a labelled CSV first, or pick the bundled sample.")
-            bar = st.progress(0.0, text="Training…")
-            curves = st.empty()
-            history = {}
-
-            def progress(report):
-                for name, value in report.logs.items():
-                    history.setdefault(name, []).append(value)
-                bar.progress(report.fraction, text=f"Epoch {report.epoch} of {report.epochs}")
-                curves.plotly_chart(charts.training_curves(history))
-
             from core.sentiment.train import train_session_model  # imports TensorFlow
 
+            progress = view.training_progress()
             model, result = train_session_model(texts, labels, settings, progress=progress)
         except ValueError as error:
             st.error(str(error))

@@ -1,11 +1,14 @@
 """Rendering for the sentiment page: scores, the LSTM's steps, batch results, the model card."""
 
 import re
+from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from core import explain as explain_model
+from core.progress import EpochReport
 from core.sentiment import (
     ModelSettings,
     batch,
@@ -186,6 +189,38 @@ def compare_versions(model) -> None:
     if len(texts) == 2:
         first_p, second_p = model.predict_proba(texts)
         st.write(comparison_reading(float(first_p), float(second_p)))
+
+
+BATCH_CHUNK = 2_000  # reviews scored between two progress updates (well under a second)
+
+
+def score_with_progress(model, texts: list[str]) -> np.ndarray:
+    """Score many reviews in chunks under a progress bar; the chance each one is positive.
+
+    Chunks keep the page answering on a big batch; leaving the page stops between chunks.
+    """
+    bar, parts = st.progress(0.0, text=f"Scoring {len(texts):,} reviews…"), []
+    for start in range(0, len(texts), BATCH_CHUNK):
+        parts.append(score_table(model, texts[start : start + BATCH_CHUNK])[1])
+        done = min(start + BATCH_CHUNK, len(texts))
+        bar.progress(done / len(texts), text=f"Scored {done:,} of {len(texts):,} reviews…")
+    bar.empty()
+    return np.concatenate(parts)
+
+
+def training_progress() -> Callable[[EpochReport], None]:
+    """A progress bar and live accuracy curves; returns the callback training reports to."""
+    bar = st.progress(0.0, text="Training…")
+    curves = st.empty()
+    history: dict[str, list[float]] = {}
+
+    def progress(report: EpochReport) -> None:
+        for name, value in report.logs.items():
+            history.setdefault(name, []).append(value)
+        bar.progress(report.fraction, text=f"Epoch {report.epoch} of {report.epochs}")
+        curves.plotly_chart(charts.training_curves(history))
+
+    return progress
 
 
 def batch_results(frame: pd.DataFrame, column: str, probabilities, model_name: str) -> None:
