@@ -75,6 +75,13 @@ def table(header: list[str], rows: list[list]) -> str:
     return "\n".join(lines)
 
 
+def _verdict(tested: dict | None) -> str:
+    """A benchmark row's significance-tested verdict against persistence, with its p-value."""
+    if not tested:
+        return "not measured"
+    return f"{tested['label']} (p = {tested['p_value']:.2f})"
+
+
 def headline(results: dict) -> list[str]:
     """The few numbers the README quotes, as plain lines."""
     lines = []
@@ -152,13 +159,22 @@ def forecast_section(forecast: dict) -> list[str]:
                     fmt(model["train_seconds"], 1),
                     fmt(model["test_rmse"], 3),
                     fmt(model["skill_ratio"], 4),
+                    _verdict(model.get("verdict")),
                 ]
             )
         rows.append(["Persistence (tomorrow = today)", "–", "–", "–",
-                     fmt(sample["persistence_rmse"], 3), "1.0000"])  # fmt: skip
+                     fmt(sample["persistence_rmse"], 3), "1.0000", "–"])  # fmt: skip
         out.append(
             table(
-                ["Model", "Epochs", "s/epoch (median)", "Training s", "Test RMSE", "Skill ratio"],
+                [
+                    "Model",
+                    "Epochs",
+                    "s/epoch (median)",
+                    "Training s",
+                    "Test RMSE",
+                    "Skill ratio",
+                    "Vs persistence (DM 5%)",
+                ],
                 rows,
             )
         )

@@ -30,6 +30,7 @@ Streamlit rerun interrupts a script that way).
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Callable
@@ -40,6 +41,7 @@ import pandas as pd
 
 from core import trading_days
 from core.progress import ProgressFn, keras_progress_callback
+from core.significance import Verdict, verdict
 
 DEFAULT_LOOKBACK = 30
 DEFAULT_EPOCHS = 15
@@ -163,24 +165,34 @@ def regression_metrics(actual: np.ndarray, predicted: np.ndarray, previous: np.n
     }
 
 
-def plain_reading(model_metrics: dict, baseline_metrics: dict) -> str:
-    """One plain-English sentence saying whether the LSTM beat "tomorrow = today"."""
+def plain_reading(model_metrics: dict, baseline_metrics: dict, tested: Verdict) -> str:
+    """One plain-English sentence: the two errors, and whether the gap is more than chance.
+
+    The size of the gap comes from the RMSEs; whether it counts comes from ``tested`` alone, so
+    a 0.1 % smaller error that chance explains never reads as a win.
+    """
     ratio = model_metrics["rmse"] / baseline_metrics["rmse"]
-    change = abs(1.0 - ratio)
     typical = f"The LSTM's typical next-day error was {model_metrics['rmse']:,.2f}"
     baseline = f"“tomorrow = today” missed by {baseline_metrics['rmse']:,.2f}"
     if ratio < 0.9995:
+        gap = f"{typical}, {1.0 - ratio:.1%} smaller than {baseline}"
+    elif ratio <= 1.0005:
+        gap = f"{typical}, the same as {baseline}"
+    else:
+        gap = f"{typical}, {ratio - 1.0:.1%} larger than {baseline}"
+    if tested.label == "better":
         return (
-            f"{typical}, {change:.1%} smaller than {baseline}: the LSTM beat the simple baseline."
+            f"{gap}. The gap is more than chance ({tested.chance()}): the LSTM beat the simple "
+            "baseline."
         )
-    if ratio <= 1.0005:
+    if tested.label == "worse":
         return (
-            f"{typical}, the same as {baseline}: the LSTM found no signal beyond today's price, "
-            "which is normal for daily stock prices."
+            f"{gap}. The gap is more than chance ({tested.chance()}): the LSTM did worse than "
+            "the simple baseline."
         )
     return (
-        f"{typical}, {change:.1%} larger than {baseline}: "
-        "the LSTM did not beat the simple baseline."
+        f"{gap}. No detectable difference: {tested.chance()}. Finding no signal beyond today's "
+        "price is normal for daily stock prices."
     )
 
 
@@ -194,6 +206,7 @@ class Evaluation:
     skill_ratio: float
     up_day_share: float
     reading: str
+    verdict: Verdict  # the LSTM against persistence, significance-tested
 
 
 @dataclass(frozen=True)
@@ -389,6 +402,93 @@ class Forecaster:
             raise ValueError("Training stopped before the first epoch finished; train again.")
         return self
 
+    def refit_all(
+        self,
+        progress: ProgressFn | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Forecaster | None:
+        """A copy with the same settings, trained on every day of the series for the future.
+
+        The held-out fit measured everything (scores, band); this copy learns from the newest
+        days too, which the forecast beyond the last date needs most. It trains for the best
+        epoch count the held-out fit found (nothing is left to stop it early), is scaled with
+        all days' returns, and keeps the held-out fit's shrink, which only held-out days can
+        measure. Its ``evaluate`` and ``horizon_check`` would score it on days it trained on: use
+        it for ``forecast`` and :meth:`future_band` only.
+
+        Returns
+        -------
+        Forecaster or None
+            The refitted copy, or None when ``should_stop`` stopped it before the last epoch.
+        """
+        self._require_fitted()
+        returns = self.returns_
+        mean, std = float(returns.mean()), float(returns.std()) or 1.0
+        inputs, targets = many_to_many_windows(
+            (returns - mean) / std, self.lookback, range(self.lookback, len(returns))
+        )
+        import keras
+
+        keras.utils.set_random_seed(self.seed)
+        model = self._build_model(keras)
+        shape = (self.lookback, self.units, self.layers)
+        trainer = _TRAINERS.lease(shape, lambda: self._compiled_trainer(keras))
+        _reset_trainer(trainer, model)
+        stopped = []
+
+        def stop_now() -> bool:
+            if should_stop is not None and should_stop():
+                stopped.append(True)
+                return True
+            return False
+
+        started = time.perf_counter()
+        try:
+            trainer.fit(
+                inputs,
+                targets,
+                epochs=self.best_epoch_,
+                batch_size=BATCH_SIZE,
+                shuffle=True,
+                callbacks=[
+                    keras.callbacks.TerminateOnNaN(),
+                    keras_progress_callback(progress, self.best_epoch_, stop_now),
+                ],
+                verbose=0,
+            )
+            model.set_weights(trainer.get_weights())
+        finally:
+            _TRAINERS.give_back(shape, trainer)
+        if stopped or not all(np.all(np.isfinite(w)) for w in model.get_weights()):
+            return None
+        final = copy.copy(self)
+        final.model_, final.mean_, final.std_ = model, mean, std
+        final.train_seconds_ = time.perf_counter() - started
+        return final
+
+    def future_band(self, lower: np.ndarray, upper: np.ndarray) -> pd.DataFrame:
+        """The recursive forecast beyond the last date with a band of log-return error quantiles.
+
+        ``lower`` and ``upper`` hold one quantile per step ahead (from ``horizon_check``'s
+        ``steps``); the result has index date and columns ``forecast``, ``lower``, ``upper``.
+        """
+        self._require_fitted()
+        lower, upper = np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
+        horizon = len(lower)
+        _check_horizon(horizon)
+        path = np.cumsum(
+            self._recursive_returns(self._origin_windows([len(self.returns_)]), horizon)[0]
+        )
+        last = float(self.series_.iloc[-1])
+        return pd.DataFrame(
+            {
+                "forecast": last * np.exp(path),
+                "lower": last * np.exp(path + lower),
+                "upper": last * np.exp(path + upper),
+            },
+            index=self._future_dates(horizon),
+        )
+
     def _forget(self) -> None:
         """Drop what an earlier fit learned, so a failed refit never looks fitted."""
         for name in [name for name in vars(self) if name.endswith("_")]:
@@ -490,21 +590,19 @@ class Forecaster:
             {"actual": actual, "lstm": lstm, "persistence": baseline},
             index=self.series_.index[target_idx],
         )
+        # Every score, direction included, comes from this one forecast: a zero shrink calls
+        # no move, so its direction is None like persistence's.
         model_metrics = regression_metrics(actual, lstm, previous)
-        if self.shrink_ == 0.0:
-            # A zero shrink forecasts no move; use the raw model's direction calls instead.
-            raw = previous * np.exp(self._last_step_returns(test_x))
-            model_metrics["directional_accuracy"] = regression_metrics(actual, raw, previous)[
-                "directional_accuracy"
-            ]
         baseline_metrics = regression_metrics(actual, baseline, previous)
+        tested = verdict(actual, lstm, baseline)
         return Evaluation(
             predictions=frame,
             model=model_metrics,
             persistence=baseline_metrics,
             skill_ratio=model_metrics["rmse"] / baseline_metrics["rmse"],
             up_day_share=float(np.mean(actual > previous)),
-            reading=plain_reading(model_metrics, baseline_metrics),
+            reading=plain_reading(model_metrics, baseline_metrics, tested),
+            verdict=tested,
         )
 
     def fitted_train(self) -> pd.DataFrame:
@@ -574,17 +672,7 @@ class Forecaster:
                 index=pd.RangeIndex(1, horizon + 1, name="step"),
             )
 
-        future = self._recursive_returns(self._origin_windows([n_returns]), horizon)[0]
-        path = np.cumsum(future)
-        last = float(self.series_.iloc[-1])
-        band = pd.DataFrame(
-            {
-                "forecast": last * np.exp(path),
-                "lower": last * np.exp(path + lower),
-                "upper": last * np.exp(path + upper),
-            },
-            index=self._future_dates(horizon),
-        )
+        band = self.future_band(lower, upper)
         return HorizonCheck(level=level, steps=steps, band=band, reading=band_reading(level, steps))
 
     def _origin_windows(self, origins) -> np.ndarray:

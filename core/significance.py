@@ -82,3 +82,79 @@ def diebold_mariano(
     else:
         verdict = "better" if mean < 0 else "worse"
     return DieboldMariano(float(statistic), p_value, mean, n, verdict)
+
+
+TEST_NAME = "Diebold–Mariano (squared errors, HLN-corrected), two-sided 5%"
+LABELS = {"better": "better", "worse": "worse", "no difference": "no detectable difference"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a forecaster's squared errors differ from a baseline's by more than chance.
+
+    ``label`` is ``"better"``, ``"worse"`` or ``"no detectable difference"``.
+    """
+
+    label: str
+    p_value: float
+    test: str
+    statistic: float
+    n: int
+
+    @property
+    def significant(self) -> bool:
+        return self.label != LABELS["no difference"]
+
+    def as_dict(self) -> dict:
+        """``label``, ``p_value`` and ``test``, ready for JSON."""
+        return {"label": self.label, "p_value": self.p_value, "test": self.test}
+
+    def chance(self) -> str:
+        """The p-value in plain words: how often chance alone would give a gap this size."""
+        shown = "p < 0.001" if self.p_value < 0.001 else f"p = {self.p_value:.2f}"
+        return f"{shown}: {chance_words(self.p_value)}"
+
+
+def chance_words(p_value: float) -> str:
+    """How often two equally good forecasters would show a gap at least this size, in words."""
+    if p_value < 0.001:
+        often = "fewer than 1 time in 1,000"
+    elif p_value < 0.01:
+        often = f"about {p_value * 1000:.0f} times in 1,000"
+    else:
+        often = f"about {p_value * 100:.0f} times in 100"
+    return f"two equally good forecasters would show a gap this size {often}"
+
+
+def verdict(
+    actual: np.ndarray, predicted: np.ndarray, baseline: np.ndarray, alpha: float = ALPHA
+) -> Verdict:
+    """The one verdict behind every "beat the baseline" claim: a Diebold–Mariano test.
+
+    Compares the squared next-day errors of ``predicted`` and ``baseline`` on the same days
+    (HAC variance, Harvey–Leybourne–Newbold correction, two-sided at ``alpha``).
+
+    Parameters
+    ----------
+    actual, predicted, baseline : array-like
+        The actual values and the two forecasts of them, day by day.
+    alpha : float
+        Two-sided significance level.
+
+    Returns
+    -------
+    Verdict
+        ``"better"`` only when the forecaster's errors are significantly smaller.
+
+    Raises
+    ------
+    ValueError
+        When the arrays differ in length, hold non-finite values or fewer than 3 days.
+    """
+    actual = np.asarray(actual, dtype=np.float64)
+    test = diebold_mariano(
+        np.asarray(predicted, dtype=np.float64) - actual,
+        np.asarray(baseline, dtype=np.float64) - actual,
+        alpha=alpha,
+    )
+    return Verdict(LABELS[test.verdict], test.p_value, TEST_NAME, test.statistic, test.n)

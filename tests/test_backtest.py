@@ -10,7 +10,7 @@ from scipy import stats
 from streamlit.testing.v1 import AppTest
 
 from core import backtest, forecast
-from core.significance import DieboldMariano, diebold_mariano
+from core.significance import TEST_NAME, Verdict, diebold_mariano, verdict
 from tests.test_forecast import random_walk_prices
 
 
@@ -75,7 +75,41 @@ def test_pooled_metrics_and_reading(small_backtest):
     assert list(table.index) == [1, 2, 3]
     as_dict = result.as_dict()
     assert len(as_dict["folds"]) == 3
-    assert as_dict["overall"]["folds_beaten"] == sum(table["skill_ratio"] < 1)
+    # a fold counts as won only when its own test says the LSTM was better
+    expected = [
+        verdict(fold_days["actual"], fold_days["lstm"], fold_days["persistence"])
+        for _, fold_days in pooled.groupby("fold")
+    ]
+    assert [fold.verdict for fold in result.folds] == expected
+    assert as_dict["overall"]["folds_beaten"] == sum(v.label == "better" for v in expected)
+    assert [fold["verdict"] for fold in as_dict["folds"]] == [v.as_dict() for v in expected]
+
+
+def _fold(label: str, ratio: float) -> backtest.Fold:
+    stamp = pd.Timestamp("2020-01-01")
+    return backtest.Fold(
+        1, stamp, stamp, stamp, 100, 50, {}, {}, ratio, 0.8, 1, 0.5, Verdict(label, 0.5, "", 0, 50)
+    )
+
+
+@pytest.mark.parametrize(
+    "labels, ratio, test, says, never",
+    [
+        (["better", "no detectable difference"], 0.97, "better", ["in 1 of 2 folds", "3.0% smaller",
+         "the LSTM was better"], "No detectable"),
+        (["no detectable difference"] * 2, 0.999, "no detectable difference", ["in 0 of 2 folds",
+         "0.1% smaller", "No detectable difference"], "was better"),
+        (["worse", "worse"], 1.05, "worse", ["in 0 of 2 folds", "5.0% larger",
+         "the LSTM was worse"], "was better"),
+        (["no detectable difference"] * 2, 1.02, "no detectable difference", ["2.0% larger",
+         "No detectable difference"], "was worse"),
+    ],
+)  # fmt: skip
+def test_backtest_reading_says_what_its_numbers_and_test_say(labels, ratio, test, says, never):
+    folds = [_fold(label, 1.0) for label in labels]
+    reading = backtest.backtest_reading(folds, ratio, 0.8, 0.8, Verdict(test, 0.03, "", 0, 100))
+    assert all(part in reading for part in says) and never not in reading
+    assert "p = 0.03" in reading
 
 
 def test_progress_reports_every_epoch_of_every_fold(small_backtest):
@@ -156,13 +190,15 @@ def test_diebold_mariano_explains_bad_input(a, b, message):
 def test_backtest_carries_the_test_on_its_pooled_errors(small_backtest):
     result, _ = small_backtest
     pooled = result.predictions
-    expected = diebold_mariano(
-        pooled["lstm"] - pooled["actual"], pooled["persistence"] - pooled["actual"]
-    )
+    expected = verdict(pooled["actual"], pooled["lstm"], pooled["persistence"])
     assert result.significance == expected
-    assert result.verdict == expected.verdict
-    assert f"p = {expected.p_value:.2f}" in result.reading
-    assert result.as_dict()["overall"]["verdict"] == expected.verdict
+    assert result.verdict == expected.label
+    assert expected.chance() in result.reading
+    assert result.as_dict()["overall"]["verdict"] == {
+        "label": expected.label,
+        "p_value": expected.p_value,
+        "test": TEST_NAME,
+    }
 
 
 def _render(stored, series, settings):
@@ -172,12 +208,12 @@ def _render(stored, series, settings):
 
 
 @pytest.mark.parametrize(
-    "verdict, box",
-    [("no difference", "info"), ("better", "success"), ("worse", "warning")],
+    "label, box",
+    [("no detectable difference", "info"), ("better", "success"), ("worse", "warning")],
 )
-def test_page_boxes_the_reading_by_its_tested_verdict(small_backtest, verdict, box):
+def test_page_boxes_the_reading_by_its_tested_verdict(small_backtest, label, box):
     result, _ = small_backtest
-    test = DieboldMariano(1.0, 0.01 if verdict != "no difference" else 0.5, 0.0, 100, verdict)
+    test = Verdict(label, 0.5 if label.startswith("no") else 0.01, TEST_NAME, 1.0, 100)
     result = dataclasses.replace(result, significance=test, reading="the reading")
     settings = {"data": "walk"}
     stored = {"result": result, "settings": settings}

@@ -6,7 +6,8 @@ import pytest
 
 from core import forecast
 from core.forecast import Forecaster
-from core.forecast_report import skill_reading
+from core.forecast_report import direction_reading, skill_reading
+from core.significance import TEST_NAME, Verdict, chance_words, verdict
 
 
 def price_series(values, start="2020-01-01") -> pd.Series:
@@ -99,7 +100,8 @@ def test_learns_noisy_sine_better_than_persistence():
     evaluation = model.evaluate()
     assert evaluation.skill_ratio < 0.9
     assert evaluation.model["directional_accuracy"] > 0.6
-    assert "beat the simple baseline" in evaluation.reading
+    assert evaluation.verdict.label == "better"
+    assert "beat the simple baseline" in evaluation.reading and "p < 0.001" in evaluation.reading
 
 
 def test_evaluation_future_and_steps_have_the_right_shape():
@@ -254,16 +256,145 @@ def test_horizon_check_rejects_bad_arguments(level, horizon, message):
         model.horizon_check(horizon, level)
 
 
+def verdict_of(label: str, p_value: float) -> Verdict:
+    return Verdict(label, p_value, TEST_NAME, 0.0, 100)
+
+
 @pytest.mark.parametrize(
-    "ratio, says, never",
+    "ratio, test, says, never",
     [
-        (0.95, "the LSTM beat it, with 5.0% less error", "lost"),
-        (1.0002, "it is a tie", "beat it"),
-        (1.08, "the LSTM lost: its error was 8.0% larger", "beat it"),
+        (
+            0.95,
+            verdict_of("better", 0.01),
+            ["5.0% smaller", "the LSTM beat it", "p = 0.01"],
+            "worse",
+        ),
+        (
+            0.95,
+            verdict_of("no detectable difference", 0.3),
+            ["5.0% smaller", "no detectable"],
+            "beat",
+        ),
+        (
+            1.0002,
+            verdict_of("no detectable difference", 0.9),
+            ["the same", "no detectable"],
+            "beat",
+        ),
+        (1.08, verdict_of("worse", 0.02), ["8.0% larger", "the LSTM did worse"], "beat"),
+        (
+            1.08,
+            verdict_of("no detectable difference", 0.4),
+            ["8.0% larger", "no detectable"],
+            "worse",
+        ),
     ],
 )
-def test_skill_reading_is_true_for_wins_ties_and_losses(ratio, says, never):
-    reading = skill_reading(ratio)
+def test_skill_reading_says_what_its_number_and_test_say(ratio, test, says, never):
+    reading = skill_reading(ratio, test)
     assert reading.startswith("LSTM error ÷ “tomorrow = today” error: below 1 means the LSTM")
-    assert says in reading and never not in reading
+    assert all(part in reading for part in says) and never not in reading
     assert f"{ratio:.3f}" in reading
+
+
+@pytest.mark.parametrize(
+    "lstm_rmse, test, says, never",
+    [
+        (0.9, verdict_of("better", 0.004), ["10.0% smaller", "beat the simple baseline"], "worse"),
+        (
+            0.999,
+            verdict_of("no detectable difference", 0.43),
+            ["0.1% smaller", "No detectable"],
+            "beat",
+        ),
+        (1.1, verdict_of("worse", 0.0004), ["10.0% larger", "did worse"], "beat"),
+        (
+            1.1,
+            verdict_of("no detectable difference", 0.2),
+            ["10.0% larger", "No detectable"],
+            "worse",
+        ),
+    ],
+)
+def test_plain_reading_never_calls_a_chance_gap_a_win(lstm_rmse, test, says, never):
+    reading = forecast.plain_reading({"rmse": lstm_rmse}, {"rmse": 1.0}, test)
+    assert all(part in reading for part in says) and never not in reading
+    assert test.chance() in reading
+
+
+@pytest.mark.parametrize(
+    "p_value, words",
+    [(0.43, "about 43 times in 100"), (0.004, "about 4 times in 1,000"), (1e-5, "fewer than 1")],
+)
+def test_p_values_in_plain_words(p_value, words):
+    assert words in chance_words(p_value)
+    shown = verdict_of("better", p_value).chance()
+    assert shown.startswith("p < 0.001" if p_value < 0.001 else f"p = {p_value:.2f}")
+
+
+def test_verdict_matches_a_hand_computed_diebold_mariano_case():
+    # errors 1, 2, 3, 4 against 1, 1, 1, 1: d = 0, 3, 8, 15, mean 6.5, variance 129 / 4 / 4 days
+    result = verdict([0.0] * 4, [1.0, 2.0, 3.0, 4.0], [1.0] * 4)
+    statistic = np.sqrt((4 + 1 - 2) / 4) * 6.5 / np.sqrt(32.25 / 4)  # HLN factor sqrt(3/4)
+    assert result.statistic == pytest.approx(statistic) == pytest.approx(1.98248, abs=1e-5)
+    # Student's t with 3 degrees of freedom, two-sided
+    assert result.p_value == pytest.approx(0.14174, abs=1e-4)
+    assert result.label == "no detectable difference" and not result.significant
+    assert result.as_dict() == {"label": result.label, "p_value": result.p_value, "test": TEST_NAME}
+
+
+def test_verdict_says_better_and_worse_only_for_real_gaps():
+    rng = np.random.default_rng(3)
+    actual = rng.normal(0, 1, 400)
+    close, far = actual + rng.normal(0, 0.5, 400), actual + rng.normal(0, 1.0, 400)
+    assert verdict(actual, close, far).label == "better"
+    assert verdict(actual, far, close).label == "worse"
+    twin = actual + rng.normal(0, 1.0, 400)
+    assert verdict(actual, far, twin).label == "no detectable difference"
+
+
+def test_zero_shrink_scores_direction_from_the_same_forecast_as_the_error():
+    model = Forecaster(lookback=10, epochs=1, units=4).fit(random_walk_prices())
+    model.shrink_ = 0.0  # what a validation part with no usable signal fits
+    evaluation = model.evaluate()
+    frame = evaluation.predictions
+    np.testing.assert_allclose(frame["lstm"], frame["persistence"])
+    assert evaluation.model["rmse"] == pytest.approx(evaluation.persistence["rmse"])
+    assert evaluation.model["directional_accuracy"] is None
+    assert "called no move" in direction_reading(None, 0.5)
+    assert "called the day's move" in direction_reading(0.55, 0.5)
+
+
+@pytest.fixture(scope="module")
+def held_out_and_refit():
+    model = Forecaster(lookback=10, epochs=2, units=4).fit(random_walk_prices())
+    before = model.evaluate().model
+    return model, model.refit_all(), before
+
+
+def test_refit_learns_from_every_day_for_the_best_epoch_count(held_out_and_refit):
+    model, final, before = held_out_and_refit
+    returns = forecast.log_returns(model.series_.to_numpy())
+    assert final.mean_ == pytest.approx(returns.mean()) != pytest.approx(model.mean_)
+    assert final.model_ is not model.model_ and final.shrink_ == model.shrink_
+    assert not all(
+        np.allclose(a, b)
+        for a, b in zip(final.model_.get_weights(), model.model_.get_weights(), strict=True)
+    )
+    # the held-out model is untouched: its scores are the same after the refit
+    assert model.evaluate().model == before
+
+
+def test_future_band_puts_the_held_out_band_around_the_refit_path(held_out_and_refit):
+    model, final, _ = held_out_and_refit
+    check = model.horizon_check(4)
+    band = final.future_band(check.steps["lower_q"], check.steps["upper_q"])
+    assert list(band.index) == list(check.band.index)
+    ratio = np.log(band["upper"] / band["forecast"]).to_numpy()
+    np.testing.assert_allclose(ratio, check.steps["upper_q"].to_numpy())
+    np.testing.assert_allclose(band["forecast"], final.forecast(4).to_numpy())
+
+
+def test_a_stopped_refit_gives_none():
+    model = Forecaster(lookback=10, epochs=1, units=4).fit(random_walk_prices())
+    assert model.refit_all(should_stop=lambda: True) is None

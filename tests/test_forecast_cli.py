@@ -61,6 +61,10 @@ def test_train_prints_metrics_forecast_and_writes_predictions(walk_csv, tmp_path
         result["model"]["rmse"] / result["persistence"]["rmse"]
     )
     assert len(result["forecast"]) == 3
+    assert result["forecast_trained_on"] == "all days"
+    assert set(result["verdict"]) == {"label", "p_value", "test"}
+    assert result["verdict"]["label"] in ("better", "worse", "no detectable difference")
+    assert 0 <= result["verdict"]["p_value"] <= 1 and "Diebold" in result["verdict"]["test"]
     assert result["n_train"] > 0 and result["n_test"] > 0
     written = pd.read_csv(out)
     assert len(written) == result["n_test"]
@@ -116,6 +120,9 @@ def test_backtest_prints_per_fold_and_overall_metrics(walk_csv, capsys):
         overall["model"]["rmse"] / overall["persistence"]["rmse"]
     )
     assert 0 <= overall["band_coverage"] <= 1
+    assert set(overall["verdict"]) == {"label", "p_value", "test"}
+    won = sum(fold["verdict"]["label"] == "better" for fold in result["folds"])
+    assert overall["folds_beaten"] == won
     assert result["settings"]["folds"] == 2 and "folds" in result["reading"]
 
 

@@ -1,5 +1,6 @@
 """AppTest of the forecast page: sample, upload, training, errors."""
 
+import dataclasses
 import json
 import time
 from pathlib import Path
@@ -9,7 +10,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core import forecast_report
 from core.progress import EpochReport, PhaseReport
+from core.significance import TEST_NAME, Verdict
+from tests.test_forecast import random_walk_prices
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "forecast.py")
 TIMEOUT = 180
@@ -279,3 +283,43 @@ def test_backtest_runs_from_the_page():
     assert not at.exception and not at.error
     assert "Folds won by the LSTM" in [metric.label for metric in at.metric]
     assert "forecast_backtest" in at.session_state
+
+
+@pytest.fixture(scope="module")
+def small_result():
+    settings = {
+        "data": "walk", "column": "Close", "lookback": 10, "epochs": 1, "units": 4,
+        "layers": 1, "horizon": 3, "test_share": 0.2, "seed": 42,
+    }  # fmt: skip
+    result = forecast_report.train_run(
+        random_walk_prices(), settings, lambda _: None, lambda: False
+    )
+    return {**result, "label": "Run 1", "status": "Run 1: trained"}
+
+
+def _render_result(result):
+    from ui import forecast as ui_forecast
+
+    ui_forecast.render_result(result, result["settings"])
+
+
+@pytest.mark.parametrize(
+    "label, box",
+    [("no detectable difference", "info"), ("better", "success"), ("worse", "warning")],
+)
+def test_headline_is_green_only_for_a_significant_win(small_result, label, box):
+    tested = Verdict(label, 0.5 if label.startswith("no") else 0.01, TEST_NAME, 1.0, 100)
+    evaluation = dataclasses.replace(
+        small_result["evaluation"], verdict=tested, reading="the headline"
+    )
+    at = AppTest.from_function(
+        _render_result, args=({**small_result, "evaluation": evaluation},), default_timeout=120
+    )
+    at.run()
+    assert not at.exception
+    boxes = {kind: [element.value for element in at.get(kind)] for kind in ("success", "info")}
+    boxes["warning"] = [element.value for element in at.warning]
+    assert "the headline" in boxes[box]
+    assert all("the headline" not in values for kind, values in boxes.items() if kind != box)
+    # the page says where the forecast beyond the last date comes from
+    assert any("retrained on all days" in caption.value for caption in at.caption)

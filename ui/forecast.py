@@ -200,7 +200,9 @@ def render_result(result: dict, settings: dict) -> None:
             f"Training was stopped after {model.epochs_run_} of {model.epochs} epochs; the model "
             f"keeps epoch {model.best_epoch_}, the best on validation days."
         )
-    (st.success if evaluation.skill_ratio < 0.9995 else st.warning)(evaluation.reading)
+    # green only for a significant win; no detectable difference is neutral, a real loss orange
+    box = {"better": st.success, "worse": st.warning}.get(evaluation.verdict.label, st.info)
+    box(evaluation.reading)
     readings(report.readings(evaluation, model) + report.horizon_readings(check))
 
     a, b, c = st.columns(3)
@@ -230,6 +232,20 @@ def render_result(result: dict, settings: dict) -> None:
     ui_explain.forecast_story(model)
     if not st.session_state.get("presentation"):
         render_details(result)
+
+
+def forecast_source(result: dict) -> str:
+    """Which model drew the forecast beyond the last date, in one line."""
+    if result.get("final") is not None:
+        return (
+            "This forecast comes from the same settings retrained on all days, the test part "
+            f"included, for {result['model'].best_epoch_} epochs (the best count found); every "
+            "score above is from the model that never saw the test part."
+        )
+    return (
+        "This forecast comes from the model trained without the test part: the retraining on "
+        "all days was stopped."
+    )
 
 
 def overlay_choice(result: dict) -> dict:
@@ -263,6 +279,7 @@ def render_details(result: dict) -> None:
             f"The band should hold the real price {check.level:.0%} of the time; it is "
             "measured on validation days and checked on test days."
         )
+        st.caption(forecast_source(result))
     show(charts.losses(result["model"].history_), "loss_chart")
     st.caption("Training keeps the epoch with the lowest validation loss.")
     left, right = st.columns(2)
@@ -280,8 +297,9 @@ def render_details(result: dict) -> None:
         file_name=forecast_export.FILE_NAME,
         mime=forecast_export.MIME,
         key="download_model",
-        help="A Keras model that takes the last prices and gives this page's next-day forecast, "
-        "with a JSON of its settings and dates and a README on how to call it.",
+        help="The Keras model scored above (trained without the test part): it takes the last "
+        "prices and gives its next-day forecast, with a JSON of its settings and dates and a "
+        "README on how to call it.",
     )
 
 
@@ -293,10 +311,7 @@ def render_history() -> None:
     st.subheader("Runs in this session")
     st.table(report.history_table(runs))
     count = f"{len(runs)} run" + ("s" if len(runs) > 1 else "")
-    st.caption(
-        f"{count} in this session, oldest first. The skill ratio decides: the lowest is the best "
-        "run, and below 1 beat tomorrow = today."
-    )
+    st.caption(f"{count} in this session, oldest first. {report.HISTORY_CAUTION}")
     if st.button("Clear history", key="clear_history", icon=":material/delete:"):
         st.session_state["forecast_runs"] = []
         st.rerun()
