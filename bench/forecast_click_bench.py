@@ -49,6 +49,7 @@ def phase_seconds() -> dict[str, float]:
         ("evaluate", model.evaluate),
         ("band check", lambda: model.horizon_check(forecast.DEFAULT_HORIZON)),
         ("training-day fit", model.fitted_train),
+        ("refit on all days (the future forecast)", model.refit_all),
         ("predictions CSV (on click)", lambda: report.predictions_csv(model.evaluate())),
         ("model file (on click)", lambda: report.model_bytes(model)),
     ):
