@@ -314,7 +314,7 @@ def backtest_reading(
     elif test.label == "worse":
         text += f". That gap is more than chance ({test.chance()}): the LSTM was worse"
     else:
-        text += f". No detectable difference: {test.chance()}"
+        text += f". No detectable difference ({test.chance()})"
     return (
         f"{text}. Its {level:.0%} one-day band held the actual price on {coverage:.0%} "
         "of those days."

@@ -191,8 +191,8 @@ def plain_reading(model_metrics: dict, baseline_metrics: dict, tested: Verdict) 
             "the simple baseline."
         )
     return (
-        f"{gap}. No detectable difference: {tested.chance()}. Finding no signal beyond today's "
-        "price is normal for daily stock prices."
+        f"{gap}. No detectable difference ({tested.chance()}); finding no signal beyond "
+        "today's price is normal for daily stock prices."
     )
 
 
@@ -324,7 +324,8 @@ class Forecaster:
         -------
         Forecaster
             ``self``, with ``model_``, ``mean_``, ``std_``, ``shrink_``, ``history_``, ``split_``,
-            ``series_``, ``epochs_run_``, ``best_epoch_``, ``stopped_`` and ``train_seconds_``.
+            ``series_``, ``epochs_run_``, ``best_epoch_``, ``stopped_``, ``train_seconds_`` and
+            ``all_days_`` (False: the test part was held out).
 
         Raises
         ------
@@ -397,6 +398,7 @@ class Forecaster:
                 self.best_epoch_ = best.epoch
                 self.stopped_ = interrupted or bool(asked_to_stop)
                 self.train_seconds_ = time.perf_counter() - started
+                self.all_days_ = False  # True only for refit_all's copy
                 self.shrink_ = self._fit_shrink(val_x, returns[split.train_end : split.val_end])
         if not hasattr(self, "shrink_"):
             raise ValueError("Training stopped before the first epoch finished; train again.")
@@ -464,6 +466,8 @@ class Forecaster:
         final = copy.copy(self)
         final.model_, final.mean_, final.std_ = model, mean, std
         final.train_seconds_ = time.perf_counter() - started
+        final.epochs_run_ = self.best_epoch_
+        final.all_days_ = True
         return final
 
     def future_band(self, lower: np.ndarray, upper: np.ndarray) -> pd.DataFrame:

@@ -91,9 +91,26 @@ def test_training_one_epoch_shows_chart_metrics_and_downloads():
     model = at.session_state["forecast_result"]["model"]
     assert layers["Learned numbers"].sum() == model.model_.count_params()
 
-    # a display option never retrains: the stored model object is the same after the rerun
+    # layers are switched in the legend, not by widgets (a widget rerun would drop the zoom):
+    # the training-day fit and the band are drawn, the fit switched off until clicked
+    assert [toggle.key for toggle in at.toggle] == ["presentation"]
+    spec = next(
+        spec
+        for spec in (json.loads(chart.proto.spec) for chart in charts)
+        if any(trace.get("name") == "LSTM prediction" for trace in spec["data"])
+    )
+    visible = {trace.get("name"): trace.get("visible", True) for trace in spec["data"]}
+    assert visible["LSTM on training days"] == "legendonly"
+    assert visible["Tomorrow = today"] is True
+    assert any("your zoom stays" in caption.value for caption in at.caption)
+    # the future table counts the data's trading days and says which calendar dates them
+    horizon = at.session_state["forecast_result"]["settings"]["horizon"]
+    assert any(header.value == f"Next {horizon} trading days" for header in at.subheader)
+    assert any("NYSE holidays" in caption.value for caption in at.caption)
+
+    # a rerun never retrains: the stored model object is the same after it
     model = at.session_state["forecast_result"]["model"]
-    at.toggle(key="show_persistence").set_value(False).run()
+    at.run()
     assert not at.exception
     assert at.session_state["forecast_result"]["model"] is model
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import backtest, charts, forecast_export, jobs
+from core import backtest, charts, forecast_export, jobs, trading_days
 from core import forecast_report as report
 from core.progress import EpochReport, PhaseReport
 from ui import explain as ui_explain
@@ -17,7 +17,8 @@ HELP = {
     "days stop improving.",
     "units": "Memory cells in each LSTM layer: more can learn more patterns, and trains slower.",
     "layers": "LSTM layers stacked on top of each other.",
-    "horizon": "How many business days beyond the last date to forecast.",
+    "horizon": "How many trading days beyond the last date to forecast: the data's own "
+    "weekdays, less the holidays of the exchange whose closures it follows.",
     "test_share": "The newest part of the history, kept aside and never used in training: "
     "all scores are measured here.",
     "seed": "Starting point of the random numbers: the same seed gives the same model.",
@@ -205,23 +206,22 @@ def render_result(result: dict, settings: dict) -> None:
     box(evaluation.reading)
     readings(report.readings(evaluation, model) + report.horizon_readings(check))
 
-    a, b, c = st.columns(3)
-    show_persistence = a.toggle("Show tomorrow = today", value=True, key="show_persistence")
-    show_train = b.toggle("Show the LSTM on training days", value=False, key="show_train")
-    show_band = c.toggle(f"Show the {check.level:.0%} band", value=True, key="show_band")
     overlays = overlay_choice(result)
+    # Layers are switched in the chart's legend, never by a widget: a widget rerun hands
+    # Streamlit a changed figure, which it draws as a new chart and so drops the user's zoom.
     show(
         charts.predictions(
             result["series"],
             evaluation.predictions,
-            show_persistence=show_persistence,
-            train_fit=result["train_fit"] if show_train else None,
+            train_fit=result["train_fit"],
             future=result["future"],
-            band=check.band if show_band else None,
+            band=check.band,
             overlays=overlays,
+            hidden={"train_fit"},
         ),
         "predictions_chart",
     )
+    st.caption("Click a legend entry to show or hide a line; your zoom stays.")
     left, right = st.columns(2)
     with left:
         show(charts.horizon_errors(check.steps), "horizon_errors_chart")
@@ -273,13 +273,14 @@ def render_details(result: dict) -> None:
         st.dataframe(report.metrics_table(evaluation), width="stretch")
         st.caption("RMSE and MAE are in the price's units; lower is better for all but direction.")
     with right:
-        st.subheader(f"Next {len(check.band)} business days")
+        st.subheader(f"Next {len(check.band)} trading days")
         st.dataframe(report.future_table(check.band, check.level), width="stretch")
         st.caption(
             f"The band should hold the real price {check.level:.0%} of the time; it is "
             "measured on validation days and checked on test days."
         )
         st.caption(forecast_source(result))
+        st.caption(trading_days.trading_calendar(result["series"].index).description)
     show(charts.losses(result["model"].history_), "loss_chart")
     st.caption("Training keeps the epoch with the lowest validation loss.")
     left, right = st.columns(2)
@@ -293,13 +294,16 @@ def render_details(result: dict) -> None:
     )
     right.download_button(
         "Download the model (.zip)",
-        lambda: report.model_bytes(result["model"], source=result["settings"]["data"]),
+        # the model that drew the forecast: the refit on all days when there is one
+        lambda: report.model_bytes(
+            result.get("final") or result["model"], source=result["settings"]["data"]
+        ),
         file_name=forecast_export.FILE_NAME,
         mime=forecast_export.MIME,
         key="download_model",
-        help="The Keras model scored above (trained without the test part): it takes the last "
-        "prices and gives its next-day forecast, with a JSON of its settings and dates and a "
-        "README on how to call it.",
+        help="A Keras model that takes the last prices and gives this page's next-day forecast "
+        "(the model retrained on all days), with a JSON of its settings and dates and a README "
+        "on how to call it.",
     )
 
 
