@@ -255,6 +255,9 @@ def backtest_table(result: Backtest) -> pd.DataFrame:
             "LSTM RMSE": table["lstm_rmse"].map("{:,.2f}".format),
             "Tomorrow = today RMSE": table["persistence_rmse"].map("{:,.2f}".format),
             "Skill ratio": table["skill_ratio"].map("{:.3f}".format),
+            "Verdict": [
+                f"{fold.verdict.label} (p = {fold.verdict.p_value:.2f})" for fold in result.folds
+            ],
             "Band held": table["band_coverage"].map("{:.0%}".format),
         },
         index=pd.Index(table.index, name="Fold"),

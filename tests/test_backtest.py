@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 from streamlit.testing.v1 import AppTest
 
-from core import backtest, forecast
+from core import backtest, forecast, forecast_report
 from core.significance import TEST_NAME, Verdict, diebold_mariano, verdict
 from tests.test_forecast import random_walk_prices
 
@@ -83,6 +83,8 @@ def test_pooled_metrics_and_reading(small_backtest):
     assert [fold.verdict for fold in result.folds] == expected
     assert as_dict["overall"]["folds_beaten"] == sum(v.label == "better" for v in expected)
     assert [fold["verdict"] for fold in as_dict["folds"]] == [v.as_dict() for v in expected]
+    shown = forecast_report.backtest_table(result)["Verdict"].tolist()
+    assert shown == [f"{v.label} (p = {v.p_value:.2f})" for v in expected]
 
 
 def _fold(label: str, ratio: float) -> backtest.Fold:

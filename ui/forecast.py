@@ -336,5 +336,6 @@ def render_backtest(stored: dict | None, series, settings: dict) -> None:
     st.dataframe(report.backtest_table(result), width="stretch")
     st.caption(
         f"Each fold trained up to {backtest.DEFAULT_EPOCHS} epochs; the backtest took "
-        f"{result.seconds:.0f} s. Skill ratio below 1 means the LSTM beat tomorrow = today."
+        f"{result.seconds:.0f} s. Skill ratio below 1 means a smaller error than tomorrow = "
+        "today; the verdict says whether that gap is more than chance."
     )
