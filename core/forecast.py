@@ -648,7 +648,7 @@ class Forecaster:
             raise ValueError(f"The band level is {level:.0%}; pick from 50% to 99%.")
         split, n_returns = self.split_, len(self.returns_)
         val_errors, _, _ = self._step_errors(split.train_end, split.val_end, horizon)
-        lower, upper, counts, measured = _error_quantiles(val_errors, level)
+        lower, upper, counts, measured = error_quantiles(val_errors, level)
         test_errors, predicted, origins = self._step_errors(split.val_end, n_returns, horizon)
 
         inside = (test_errors >= lower) & (test_errors <= upper)
@@ -743,7 +743,7 @@ def _check_horizon(horizon: int) -> None:
         raise ValueError(f"The horizon is {horizon} days; pick from 1 to 60.")
 
 
-def _error_quantiles(errors: np.ndarray, level: float):
+def error_quantiles(errors: np.ndarray, level: float):
     """Per-step lower and upper error quantiles; too-thin steps widen like the square root of k.
 
     Step 1 always has enough errors: the validation part holds at least MIN_VALIDATION_DAYS.

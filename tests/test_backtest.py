@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import backtest, forecast, forecast_report
 from core.significance import TEST_NAME, Verdict, diebold_mariano, verdict
-from tests.test_forecast import random_walk_prices
+from tests.conftest import alert_texts, random_walk_prices
 
 
 def test_fold_blocks_are_consecutive_and_end_at_the_last_return():
@@ -48,6 +48,7 @@ def small_backtest():
     return result, reports
 
 
+@pytest.mark.slow
 def test_each_fold_tests_on_its_own_block_after_its_training_days(small_backtest):
     result, _ = small_backtest
     series = random_walk_prices(500)
@@ -64,6 +65,7 @@ def test_each_fold_tests_on_its_own_block_after_its_training_days(small_backtest
     assert result.predictions.index.is_unique
 
 
+@pytest.mark.slow
 def test_pooled_metrics_and_reading(small_backtest):
     result, _ = small_backtest
     pooled = result.predictions
@@ -114,6 +116,7 @@ def test_backtest_reading_says_what_its_numbers_and_test_say(labels, ratio, test
     assert "p = 0.03" in reading
 
 
+@pytest.mark.slow
 def test_progress_reports_every_epoch_of_every_fold(small_backtest):
     _, reports = small_backtest
     assert [(r.fold, r.epoch.epoch, r.fold_done) for r in reports] == [
@@ -126,6 +129,7 @@ def test_progress_reports_every_epoch_of_every_fold(small_backtest):
     assert reports[-1].text == "All 3 folds trained"
 
 
+@pytest.mark.slow
 def test_progress_reaches_the_end_when_folds_stop_early():
     # every fold stops after its first epoch of five, as early stopping often does
     reports = []
@@ -189,6 +193,7 @@ def test_diebold_mariano_explains_bad_input(a, b, message):
         diebold_mariano(a, b)
 
 
+@pytest.mark.slow
 def test_backtest_carries_the_test_on_its_pooled_errors(small_backtest):
     result, _ = small_backtest
     pooled = result.predictions
@@ -209,6 +214,7 @@ def _render(stored, series, settings):
     ui_forecast.render_backtest(stored, series, settings)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "label, box",
     [("no detectable difference", "info"), ("better", "success"), ("worse", "warning")],
@@ -224,12 +230,12 @@ def test_page_boxes_the_reading_by_its_tested_verdict(small_backtest, label, box
     )
     at.run()
     assert not at.exception
-    boxes = {kind: [element.value for element in at.get(kind)] for kind in ("success", "info")}
-    boxes["warning"] = [element.value for element in at.warning]
+    boxes = alert_texts(at)
     assert boxes[box] == ["the reading"]
     assert all("the reading" not in values for kind, values in boxes.items() if kind != box)
 
 
+@pytest.mark.slow
 def test_each_fold_fits_its_scaler_on_its_own_training_part(monkeypatch):
     fitted = []
     original = forecast.Forecaster.fit

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from core import charts
-from tests.test_forecast import random_walk_prices
+from tests.conftest import random_walk_prices
 
 LIGHT_BACKGROUND, DARK_BACKGROUND = (255, 255, 255), (16, 20, 28)  # .streamlit/config.toml
 

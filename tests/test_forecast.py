@@ -1,31 +1,13 @@
 """Forecaster: windowing, leakage, metrics, and that it learns a real pattern."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from core import forecast
 from core.forecast import Forecaster
 from core.forecast_report import direction_reading, skill_reading
 from core.significance import TEST_NAME, Verdict, chance_words, verdict
-
-
-def price_series(values, start="2020-01-01") -> pd.Series:
-    index = pd.bdate_range(start, periods=len(values), name="date")
-    return pd.Series(np.asarray(values, dtype=float), index=index, name="Close")
-
-
-def noisy_sine_prices(n=700, seed=0) -> pd.Series:
-    """Log prices follow a sine wave plus noise, so tomorrow's move is largely predictable."""
-    rng = np.random.default_rng(seed)
-    steps = np.arange(n)
-    log_price = np.log(100) + 0.08 * np.sin(2 * np.pi * steps / 25) + rng.normal(0, 0.004, n)
-    return price_series(np.exp(log_price))
-
-
-def random_walk_prices(n=400, seed=1) -> pd.Series:
-    rng = np.random.default_rng(seed)
-    return price_series(100 * np.exp(np.cumsum(rng.normal(0.0003, 0.01, n))))
+from tests.conftest import noisy_sine_prices, random_walk_prices
 
 
 def test_windows_target_is_input_shifted_one_day():
@@ -74,6 +56,7 @@ def test_bad_hyperparameters_are_rejected():
         Forecaster(lookback=1).fit(random_walk_prices())
 
 
+@pytest.mark.slow
 def test_scaler_never_sees_test_values():
     series = random_walk_prices()
     first = Forecaster(lookback=10, epochs=1, units=4, seed=3).fit(series)
@@ -88,6 +71,7 @@ def test_scaler_never_sees_test_values():
     assert second.mean_ == first.mean_ and second.std_ == first.std_
 
 
+@pytest.mark.slow
 def test_same_seed_gives_same_model():
     series = random_walk_prices()
     runs = [Forecaster(lookback=10, epochs=2, units=4, seed=7).fit(series) for _ in range(2)]
@@ -95,6 +79,7 @@ def test_same_seed_gives_same_model():
     np.testing.assert_allclose(predictions[0], predictions[1], rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_learns_noisy_sine_better_than_persistence():
     model = Forecaster(lookback=20, epochs=12, units=16, seed=0).fit(noisy_sine_prices())
     evaluation = model.evaluate()
@@ -104,6 +89,7 @@ def test_learns_noisy_sine_better_than_persistence():
     assert "beat the simple baseline" in evaluation.reading and "p < 0.001" in evaluation.reading
 
 
+@pytest.mark.slow
 def test_evaluation_future_and_steps_have_the_right_shape():
     series = random_walk_prices()
     model = Forecaster(lookback=10, epochs=1, units=4).fit(series)
@@ -123,6 +109,7 @@ def test_evaluation_future_and_steps_have_the_right_shape():
     assert steps["predicts_date"].iloc[-1] > series.index[-1]
 
 
+@pytest.mark.slow
 def test_progress_callable_gets_every_epoch():
     seen = []
     Forecaster(lookback=10, epochs=2, units=4, patience=5).fit(
@@ -132,6 +119,7 @@ def test_progress_callable_gets_every_epoch():
     assert "val_loss" in seen[-1].logs
 
 
+@pytest.mark.slow
 def test_should_stop_ends_training_early_and_keeps_a_usable_model():
     model = Forecaster(lookback=10, epochs=50, units=4, patience=50).fit(
         random_walk_prices(), should_stop=lambda: True
@@ -151,6 +139,7 @@ def validation_loss(model: Forecaster) -> float:
     return float(np.mean((predicted - val_y) ** 2))
 
 
+@pytest.mark.slow
 def test_stop_keeps_the_best_epoch_not_the_last():
     polls = []
 
@@ -169,6 +158,7 @@ def test_stop_keeps_the_best_epoch_not_the_last():
     assert validation_loss(model) == pytest.approx(model.history_["val_loss"][best], rel=1e-3)
 
 
+@pytest.mark.slow
 def test_an_exception_from_progress_still_leaves_a_fitted_model():
     """A Streamlit rerun interrupts training by raising from the progress callable."""
 
@@ -187,11 +177,13 @@ def test_an_exception_from_progress_still_leaves_a_fitted_model():
     assert np.isfinite(model.evaluate().skill_ratio)
 
 
+@pytest.mark.slow
 def test_full_training_is_not_marked_stopped():
     model = Forecaster(lookback=10, epochs=2, units=4, patience=5).fit(random_walk_prices())
     assert not model.stopped_ and model.epochs_run_ == 2
 
 
+@pytest.mark.slow
 def test_refit_that_fails_does_not_look_fitted():
     model = Forecaster(lookback=10, epochs=1, units=4).fit(random_walk_prices())
     model.lookback = 300
@@ -200,11 +192,13 @@ def test_refit_that_fails_does_not_look_fitted():
     assert not model.is_fitted
 
 
+@pytest.mark.slow
 def test_test_days_fixes_the_test_part():
     model = Forecaster(lookback=10, epochs=1, units=4, test_days=37).fit(random_walk_prices())
     assert len(model.evaluate().predictions) == 37
 
 
+@pytest.mark.slow
 def test_horizon_check_band_widens_and_is_measured_on_the_right_parts():
     series = random_walk_prices(500)
     model = Forecaster(lookback=10, epochs=1, units=4).fit(series)
@@ -226,6 +220,7 @@ def test_horizon_check_band_widens_and_is_measured_on_the_right_parts():
     assert "80% band covered" in check.reading and "test days one day ahead" in check.reading
 
 
+@pytest.mark.slow
 def test_band_quantiles_ignore_the_test_part():
     series = random_walk_prices(500)
     first = Forecaster(lookback=10, epochs=1, units=4, seed=3).fit(series)
@@ -243,12 +238,13 @@ def test_band_steps_without_enough_validation_errors_are_extrapolated():
     errors = np.full((30, 4), np.nan)
     errors[:, 0] = np.linspace(-1, 1, 30)
     errors[:20, 1] = np.linspace(-2, 2, 20)
-    lower, upper, counts, measured = forecast._error_quantiles(errors, 0.8)
+    lower, upper, counts, measured = forecast.error_quantiles(errors, 0.8)
     assert list(measured) == [True, True, False, False]
     assert upper[3] == pytest.approx(upper[1] * np.sqrt(4 / 2))
     assert list(counts) == [30, 20, 0, 0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("level, horizon, message", [(0.3, 5, "band level"), (0.8, 0, "horizon")])
 def test_horizon_check_rejects_bad_arguments(level, horizon, message):
     model = Forecaster(lookback=10, epochs=1, units=4).fit(random_walk_prices())
@@ -353,6 +349,7 @@ def test_verdict_says_better_and_worse_only_for_real_gaps():
     assert verdict(actual, far, twin).label == "no detectable difference"
 
 
+@pytest.mark.slow
 def test_zero_shrink_scores_direction_from_the_same_forecast_as_the_error():
     model = Forecaster(lookback=10, epochs=1, units=4).fit(random_walk_prices())
     model.shrink_ = 0.0  # what a validation part with no usable signal fits
@@ -372,6 +369,7 @@ def held_out_and_refit():
     return model, model.refit_all(), before
 
 
+@pytest.mark.slow
 def test_refit_learns_from_every_day_for_the_best_epoch_count(held_out_and_refit):
     model, final, before = held_out_and_refit
     returns = forecast.log_returns(model.series_.to_numpy())
@@ -385,6 +383,7 @@ def test_refit_learns_from_every_day_for_the_best_epoch_count(held_out_and_refit
     assert model.evaluate().model == before
 
 
+@pytest.mark.slow
 def test_future_band_puts_the_held_out_band_around_the_refit_path(held_out_and_refit):
     model, final, _ = held_out_and_refit
     check = model.horizon_check(4)
@@ -395,6 +394,7 @@ def test_future_band_puts_the_held_out_band_around_the_refit_path(held_out_and_r
     np.testing.assert_allclose(band["forecast"], final.forecast(4).to_numpy())
 
 
+@pytest.mark.slow
 def test_a_stopped_refit_gives_none():
     model = Forecaster(lookback=10, epochs=1, units=4).fit(random_walk_prices())
     assert model.refit_all(should_stop=lambda: True) is None

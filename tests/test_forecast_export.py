@@ -13,7 +13,7 @@ import pytest
 from core import forecast_export
 from core import forecast_report as report
 from core.forecast import Forecaster
-from tests.test_forecast import noisy_sine_prices
+from tests.conftest import noisy_sine_prices
 
 HORIZON = 5
 

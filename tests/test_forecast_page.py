@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from core import forecast_report
 from core.progress import EpochReport, PhaseReport
 from core.significance import TEST_NAME, Verdict
-from tests.test_forecast import random_walk_prices
+from tests.conftest import alert_texts, random_walk_prices, tiny_settings
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "forecast.py")
 TIMEOUT = 180
@@ -304,10 +304,7 @@ def test_backtest_runs_from_the_page():
 
 @pytest.fixture(scope="module")
 def small_result():
-    settings = {
-        "data": "walk", "column": "Close", "lookback": 10, "epochs": 1, "units": 4,
-        "layers": 1, "horizon": 3, "test_share": 0.2, "seed": 42,
-    }  # fmt: skip
+    settings = tiny_settings()
     result = forecast_report.train_run(
         random_walk_prices(), settings, lambda _: None, lambda: False
     )
@@ -334,8 +331,7 @@ def test_headline_is_green_only_for_a_significant_win(small_result, label, box):
     )
     at.run()
     assert not at.exception
-    boxes = {kind: [element.value for element in at.get(kind)] for kind in ("success", "info")}
-    boxes["warning"] = [element.value for element in at.warning]
+    boxes = alert_texts(at)
     assert "the headline" in boxes[box]
     assert all("the headline" not in values for kind, values in boxes.items() if kind != box)
     # the page says where the forecast beyond the last date comes from

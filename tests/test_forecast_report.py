@@ -6,7 +6,7 @@ import pytest
 
 from core import forecast, forecast_report
 from core.forecast import Forecaster
-from tests.test_forecast import random_walk_prices
+from tests.conftest import random_walk_prices, tiny_settings
 
 SAMPLES = ["sp500", "msft"]
 
@@ -51,13 +51,11 @@ def test_bad_url_values_are_clamped_with_a_note(params, key, value, note):
         assert len(notes) == 1 and note in notes[0]
 
 
+@pytest.mark.slow
 def test_run_record_and_history_table():
     model = Forecaster(lookback=10, epochs=1, units=4).fit(random_walk_prices())
     evaluation, check = model.evaluate(), model.horizon_check(3)
-    settings = {
-        "data": "walk", "column": "Close", "lookback": 10, "epochs": 1, "units": 4,
-        "layers": 1, "horizon": 3, "test_share": 0.2, "seed": 42,
-    }  # fmt: skip
+    settings = tiny_settings()
     record = forecast_report.run_record(2, settings, model, evaluation, check)
     assert record["label"] == "Run 2" and len(record["predictions"]) == len(evaluation.predictions)
     assert record["val_loss"] == model.history_["val_loss"][model.best_epoch_ - 1]
@@ -80,11 +78,9 @@ def test_run_record_and_history_table():
     assert "band_lower" in csv.splitlines()[0] and csv.count("future") == 3
 
 
+@pytest.mark.slow
 def test_train_run_scores_the_held_out_model_and_forecasts_with_the_refit():
-    settings = {
-        "data": "walk", "column": "Close", "lookback": 10, "epochs": 2, "units": 4,
-        "layers": 1, "horizon": 3, "test_share": 0.2, "seed": 42,
-    }  # fmt: skip
+    settings = tiny_settings(epochs=2)
     phases = []
     result = forecast_report.train_run(random_walk_prices(), settings, phases.append, lambda: False)
     model, final, check = result["model"], result["final"], result["check"]
@@ -97,11 +93,9 @@ def test_train_run_scores_the_held_out_model_and_forecasts_with_the_refit():
     assert any("all days" in getattr(phase, "label", "") for phase in phases)
 
 
+@pytest.mark.slow
 def test_train_run_stopped_while_refitting_keeps_the_held_out_forecast():
-    settings = {
-        "data": "walk", "column": "Close", "lookback": 10, "epochs": 1, "units": 4,
-        "layers": 1, "horizon": 3, "test_share": 0.2, "seed": 42,
-    }  # fmt: skip
+    settings = tiny_settings()
     phases = []
 
     def stop_once_refitting() -> bool:

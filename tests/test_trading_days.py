@@ -27,6 +27,7 @@ def test_sp500_sample_reads_as_nyse_and_skips_new_year(sp500):
     assert "NYSE holidays" in calendar.description
 
 
+@pytest.mark.slow
 def test_forecaster_dates_its_forecast_on_trading_days(sp500):
     model = Forecaster(lookback=5, epochs=1, units=4).fit(sp500)
     future = model.forecast(10).index
