@@ -548,12 +548,22 @@ class Forecaster:
 
     def _last_step_returns(self, windows: np.ndarray) -> np.ndarray:
         """The model's next-day return (unscaled) from the last step of each window."""
-        outputs = []
-        for start in range(0, len(windows), 4096):
-            batch = windows[start : start + 4096]
-            # Keras's compiled predict step: several times faster than an eager call, which
-            # the recursive band check makes dozens of times
-            outputs.append(self.model_.predict_on_batch(batch)[:, -1, 0])
+        import keras
+
+        # Keras's compiled predict step is several times faster than an eager call, which the
+        # recursive band check makes dozens of times. It runs on a pooled model of this shape
+        # given these weights, so its traced function is reused by later fits rather than
+        # traced (and kept by TensorFlow for good) once per fitted model.
+        shape = (self.lookback, self.units, self.layers)
+        predictor = _PREDICTORS.lease(shape, lambda: self._build_model(keras))
+        try:
+            predictor.set_weights(self.model_.get_weights())
+            outputs = [
+                predictor.predict_on_batch(windows[start : start + 4096])[:, -1, 0]
+                for start in range(0, len(windows), 4096)
+            ]
+        finally:
+            _PREDICTORS.give_back(shape, predictor)
         scaled = np.concatenate(outputs) if outputs else np.empty(0)
         return scaled.astype(np.float64) * self.std_ + self.mean_
 
@@ -793,6 +803,7 @@ class _TrainerPool:
 
 
 _TRAINERS = _TrainerPool()
+_PREDICTORS = _TrainerPool()  # uncompiled models whose predict step is traced once per shape
 
 
 def _reset_trainer(trainer, fresh) -> None:
