@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 
 from core import forecast
+from core.forecast.metrics import verdict
+from core.forecast.prices import load_prices_file
 from core.paths import SAMPLES_DIR
-from core.prices import load_prices_file
-from core.significance import verdict
 
 ARTICLE_LOOKBACK = 10
 ARTICLE_UNITS = 50

@@ -10,7 +10,8 @@ Its code does not run as printed on Keras 3; only this was changed:
 
 **Forecast (many-to-many example)**
 - `import numpy as np` added; the `'Price'` column is the bundled sample's price series as loaded
-  by `core.prices` (adjusted close for S&P 500, close for MSFT), the same series our model gets.
+  by `core.forecast.prices` (adjusted close for S&P 500, close for MSFT), the same series our
+  model gets.
 - `input_shape=(lookback, 1)` on the first LSTM became a leading `keras.Input(shape=(10, 1))`
   (Keras 3 deprecates `input_shape=` on layers).
 - The windows get the feature axis the article leaves out: shape `(windows, 10, 1)`, not `(windows,
@@ -316,7 +317,7 @@ def ingest_section(ingest: dict) -> list[str]:
         "## Price CSV ingestion",
         "",
         f"A generated Yahoo-style file of {ingest['rows']:,} rows ({ingest['megabytes']:.1f} MB) "
-        f"loads through `core.prices.load_prices` in {ingest['seconds_median']:.2f} s "
+        f"loads through `core.forecast.prices.load_prices` in {ingest['seconds_median']:.2f} s "
         f"(median of {len(ingest['seconds'])}; target ≤ {ingest['target_seconds']:.0f} s: "
         f"{verdict}, {ingest['ratio_to_target']:.2f}× the budget).",
         "",

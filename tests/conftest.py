@@ -34,7 +34,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def price_series(values, start: str = "2020-01-01") -> pd.Series:
-    """Prices on consecutive business days from ``start``, named Close, as core.prices returns."""
+    """Prices on business days from ``start``, named Close, as core.forecast.prices gives."""
     index = pd.bdate_range(start, periods=len(values), name="date")
     return pd.Series(np.asarray(values, dtype=float), index=index, name="Close")
 

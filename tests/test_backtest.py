@@ -9,8 +9,10 @@ import pytest
 from scipy import stats
 from streamlit.testing.v1 import AppTest
 
-from core import backtest, forecast, forecast_report
-from core.significance import TEST_NAME, Verdict, diebold_mariano, verdict
+from core import forecast
+from core.forecast import backtest
+from core.forecast import report as forecast_report
+from core.forecast.metrics import TEST_NAME, Verdict, diebold_mariano, verdict
 from tests.conftest import alert_texts, random_walk_prices
 
 

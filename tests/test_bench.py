@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from bench import forecast_bench, report, sentiment_bench
+from core.forecast.prices import load_prices_file
 from core.paths import SAMPLES_DIR
-from core.prices import load_prices_file
 
 TINY = forecast_bench.Settings(article_epochs=2, ours_epochs=2, paired_repeats=2)
 

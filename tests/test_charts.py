@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import charts
+from core.forecast import charts
 from tests.conftest import random_walk_prices
 
 LIGHT_BACKGROUND, DARK_BACKGROUND = (255, 255, 255), (16, 20, 28)  # .streamlit/config.toml

@@ -5,8 +5,8 @@ import pytest
 
 from core import forecast
 from core.forecast import Forecaster
-from core.forecast_report import direction_reading, skill_reading
-from core.significance import TEST_NAME, Verdict, chance_words, verdict
+from core.forecast.metrics import TEST_NAME, Verdict, chance_words, verdict
+from core.forecast.report import direction_reading, skill_reading
 from tests.conftest import noisy_sine_prices, random_walk_prices
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import forecast_cli
+from core.forecast import __main__ as forecast_cli
 from core.paths import ROOT, SAMPLES_DIR
 
 
@@ -137,3 +137,26 @@ def test_backtest_with_too_many_folds_exits_2():
     )
     assert completed.returncode == 2
     assert "pick from 2 to 10" in completed.stderr and "Traceback" not in completed.stderr
+
+
+def test_python_m_core_forecast_imports_the_forecast_code_once():
+    completed = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "core.forecast", "inspect"]
+        + [str(SAMPLES_DIR / "sp500.csv")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert json.loads(completed.stdout)["rows"] > 0
+    imported = [
+        line.rsplit("|", 1)[-1].strip()
+        for line in completed.stderr.splitlines()
+        if line.startswith("import time:")
+    ]
+    forecast_code = [name for name in imported if name.startswith("core.forecast")]
+    assert "core.forecast.model" in forecast_code and "core.forecast.prices" in forecast_code
+    # each module once, and the CLI itself only as __main__, never imported back as a module
+    assert len(forecast_code) == len(set(forecast_code))
+    assert "core.forecast.__main__" not in forecast_code

@@ -10,9 +10,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from core import forecast_export
-from core import forecast_report as report
-from core.forecast import Forecaster
+from core.forecast import Forecaster, report
+from core.forecast import export as forecast_export
 from tests.conftest import noisy_sine_prices
 
 HORIZON = 5

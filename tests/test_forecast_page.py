@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import forecast_report
+from core.forecast import report as forecast_report
+from core.forecast.metrics import TEST_NAME, Verdict
 from core.progress import EpochReport, PhaseReport
-from core.significance import TEST_NAME, Verdict
 from tests.conftest import alert_texts, random_walk_prices, tiny_settings
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "forecast.py")

@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import forecast, forecast_report
+from core import forecast
 from core.forecast import Forecaster
+from core.forecast import report as forecast_report
 from tests.conftest import random_walk_prices, tiny_settings
 
 SAMPLES = ["sp500", "msft"]

@@ -6,8 +6,7 @@ import holidays
 import pandas as pd
 import pytest
 
-from core import prices, trading_days
-from core.forecast import Forecaster
+from core.forecast import Forecaster, prices, trading_days
 from core.paths import SAMPLES_DIR
 
 

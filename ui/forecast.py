@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import backtest, charts, forecast_export, jobs, trading_days
-from core import forecast_report as report
+from core import jobs
+from core.forecast import backtest, charts, report, trading_days
+from core.forecast import export as forecast_export
 from core.progress import EpochReport, PhaseReport
 from ui import explain as ui_explain
 

@@ -1,4 +1,4 @@
-"""Significance tests behind any claim that one forecaster beats another."""
+"""Scores of next-day forecasts, and the one significance-tested verdict behind any "beat"."""
 
 from __future__ import annotations
 
@@ -158,3 +158,59 @@ def verdict(
         alpha=alpha,
     )
     return Verdict(LABELS[test.verdict], test.p_value, TEST_NAME, test.statistic, test.n)
+
+
+def regression_metrics(actual: np.ndarray, predicted: np.ndarray, previous: np.ndarray) -> dict:
+    """RMSE, MAE, MAPE (%) and directional accuracy of next-day price predictions.
+
+    Directional accuracy is the share of days whose predicted move (up or down from the previous
+    close) has the sign of the actual move; it is ``None`` when the predictor never calls a move,
+    as for persistence.
+    """
+    actual, predicted, previous = (
+        np.asarray(a, dtype=np.float64) for a in (actual, predicted, previous)
+    )
+    errors = predicted - actual
+    predicted_move = np.sign(predicted - previous)
+    actual_move = np.sign(actual - previous)
+    called = predicted_move != 0
+    direction = (
+        float(np.mean(predicted_move[called] == actual_move[called])) if called.any() else None
+    )
+    return {
+        "rmse": float(np.sqrt(np.mean(errors**2))),
+        "mae": float(np.mean(np.abs(errors))),
+        "mape": float(np.mean(np.abs(errors) / np.abs(actual)) * 100.0),
+        "directional_accuracy": direction,
+    }
+
+
+def plain_reading(model_metrics: dict, baseline_metrics: dict, tested: Verdict) -> str:
+    """One plain-English sentence: the two errors, and whether the gap is more than chance.
+
+    The size of the gap comes from the RMSEs; whether it counts comes from ``tested`` alone, so
+    a 0.1 % smaller error that chance explains never reads as a win.
+    """
+    ratio = model_metrics["rmse"] / baseline_metrics["rmse"]
+    typical = f"The LSTM's typical next-day error was {model_metrics['rmse']:,.2f}"
+    baseline = f"“tomorrow = today” missed by {baseline_metrics['rmse']:,.2f}"
+    if ratio < 0.9995:
+        gap = f"{typical}, {1.0 - ratio:.1%} smaller than {baseline}"
+    elif ratio <= 1.0005:
+        gap = f"{typical}, the same as {baseline}"
+    else:
+        gap = f"{typical}, {ratio - 1.0:.1%} larger than {baseline}"
+    if tested.label == "better":
+        return (
+            f"{gap}. The gap is more than chance ({tested.chance()}): the LSTM beat the simple "
+            "baseline."
+        )
+    if tested.label == "worse":
+        return (
+            f"{gap}. The gap is more than chance ({tested.chance()}): the LSTM did worse than "
+            "the simple baseline."
+        )
+    return (
+        f"{gap}. No detectable difference ({tested.chance()}); finding no signal beyond "
+        "today's price is normal for daily stock prices."
+    )

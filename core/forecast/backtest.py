@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from core import forecast
+from core.forecast.metrics import Verdict, verdict
 from core.progress import EpochReport
-from core.significance import Verdict, verdict
 
 DEFAULT_FOLDS = 4
 DEFAULT_EPOCHS = 10  # four refits of the default model stay under a minute on two cores
@@ -196,7 +196,7 @@ def walk_forward(
     Parameters
     ----------
     series : pd.Series
-        Positive prices on an ascending DatetimeIndex (from ``core.prices``).
+        Positive prices on an ascending DatetimeIndex (from ``core.forecast.prices``).
     folds : int
         Number of consecutive test blocks.
     total_test_share : float

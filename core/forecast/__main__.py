@@ -9,7 +9,8 @@ import argparse
 import json
 import sys
 
-from core import backtest, forecast, prices
+from core import forecast
+from core.forecast import backtest, prices
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -174,3 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(json.dumps(result))
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

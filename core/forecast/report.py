@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core import forecast, forecast_export
-from core.backtest import Backtest
+from core import forecast
 from core.forecast import Evaluation, Forecaster, HorizonCheck
+from core.forecast import export as forecast_export
+from core.forecast.backtest import Backtest
+from core.forecast.metrics import Verdict
 from core.progress import PhaseReport
-from core.significance import Verdict
 
 # Share of the progress bar the epochs fill; the checks after training fill the rest.
 TRAINING_SHARE = 0.85
@@ -177,7 +178,7 @@ def predictions_csv(evaluation: Evaluation, band: pd.DataFrame | None = None) ->
 
 def model_bytes(forecaster: Forecaster, source: str | None = None) -> bytes:
     """The trained forecaster as a zip: a Keras model from prices to the app's forecast, its
-    JSON facts and a README (see ``core.forecast_export``)."""
+    JSON facts and a README (see ``core.forecast.export``)."""
     return forecast_export.export_bundle(forecaster, source)
 
 
@@ -274,7 +275,7 @@ def column_choice(
     columns : list of str
         The file's price columns.
     best : str
-        The column :mod:`core.prices` picks for the file.
+        The column :mod:`core.forecast.prices` picks for the file.
     asked : str, optional
         The column a link asked for; pass it only for the data that link named.
     """

@@ -1,32 +1,4 @@
-"""Many-to-many LSTM forecaster for daily prices, with the persistence baseline beside it.
-
-How it works
-------------
-Prices become daily log returns ``r_t = log(p_t / p_{t-1})``: a scale-free target, so test prices
-above anything seen in training are no problem. The returns are split chronologically into a
-training, a validation and a test part, and standardised with the mean and standard deviation of
-the training part only.
-
-Each window holds ``lookback`` consecutive returns. The LSTM reads it with ``return_sequences=True``
-and a Dense head at every step predicts the *next* day's return at every step, so the target is the
-window shifted by one day and every step is trained (a true many-to-many model). The next-day
-forecast is the last step's output.
-
-Daily returns are close to unpredictable. So that an LSTM with no real skill cannot do worse than
-"tomorrow = today", its predicted return is multiplied by a shrink factor in [0, 1] fitted by least
-squares on the validation part (never the test part). A shrink of 0 means the validation data showed
-no usable signal and the forecast falls back to persistence.
-
-The H-day future forecast is recursive: each predicted return is appended to the window and the
-model is asked again. Its band comes from the errors the same recursive forecast made on the
-validation part: for each step k = 1..H, the empirical quantiles of the k-day log-return error. The
-band's honesty (how often it held the actual price) and the error by step are measured on the test
-part, which nothing is fitted on.
-
-Training keeps the weights of the epoch with the lowest validation loss however it ends: by running
-all epochs, by early stopping, by ``should_stop`` or by an exception raised from a callback (a
-Streamlit rerun interrupts a script that way).
-"""
+"""The many-to-many LSTM forecaster and the persistence baseline (see core.forecast)."""
 
 from __future__ import annotations
 
@@ -39,19 +11,30 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core import trading_days
+from core.forecast import trading_days
+from core.forecast.data import (
+    DEFAULT_TEST_SHARE,
+    check_history,
+    chronological_split,
+    log_returns,
+    many_to_many_windows,
+)
+from core.forecast.metrics import Verdict, plain_reading, regression_metrics, verdict
+from core.forecast.uncertainty import (
+    DEFAULT_LEVEL,
+    HorizonCheck,
+    band_reading,
+    check_horizon,
+    error_quantiles,
+)
 from core.progress import ProgressFn, keras_progress_callback
-from core.significance import Verdict, verdict
 
 DEFAULT_LOOKBACK = 30
 DEFAULT_EPOCHS = 15
 DEFAULT_UNITS = 32
 DEFAULT_LAYERS = 1
 DEFAULT_HORIZON = 10
-DEFAULT_TEST_SHARE = 0.2
 DEFAULT_SEED = 42
-DEFAULT_LEVEL = 0.8  # share of outcomes the uncertainty band should hold
-VALIDATION_SHARE = 0.15  # of the part before the test part
 BATCH_SIZE = 64
 LEARNING_RATE = 1e-3
 # Batches run per call into TensorFlow: fewer round trips through Python, so a training holds
@@ -59,141 +42,6 @@ LEARNING_RATE = 1e-3
 STEPS_PER_CALL = 16
 PATIENCE = 4
 DROPOUT = 0.1
-MIN_TEST_DAYS = 20
-MIN_VALIDATION_DAYS = 20
-MIN_TRAIN_WINDOWS = 50
-MIN_BAND_SAMPLES = 10  # validation errors needed to measure a band step rather than extrapolate it
-
-
-def required_rows(lookback: int, test_share: float = DEFAULT_TEST_SHARE) -> int:
-    """Smallest number of prices that leaves room for training, validation and test windows."""
-    core_days = lookback + MIN_TRAIN_WINDOWS + MIN_VALIDATION_DAYS + 1
-    with_test = int(np.ceil(core_days / (1.0 - test_share)))
-    return max(with_test, core_days + MIN_TEST_DAYS)
-
-
-def check_history(n_rows: int, lookback: int, test_share: float = DEFAULT_TEST_SHARE) -> None:
-    """Raise ValueError when a series is too short for the chosen lookback and test part."""
-    if not 0.05 <= test_share <= 0.5:
-        raise ValueError(
-            f"The test share is {test_share:.0%}; it must be between 5% and 50%. "
-            "Pick a value in that range."
-        )
-    if lookback < 2:
-        raise ValueError(f"The lookback is {lookback} days; it must be at least 2.")
-    needed = required_rows(lookback, test_share)
-    if n_rows < needed:
-        raise ValueError(
-            f"The series has {n_rows:,} prices; lookback {lookback} plus a {test_share:.0%} test "
-            f"part needs at least {needed:,}. Lower the lookback or upload a longer history."
-        )
-
-
-@dataclass(frozen=True)
-class Split:
-    """Chronological split of the return series: indices into the returns array."""
-
-    train_end: int  # returns[:train_end] are training targets
-    val_end: int  # returns[train_end:val_end] are validation targets; the rest is the test part
-
-
-def chronological_split(
-    n_returns: int, lookback: int, test_share: float, test_days: int | None = None
-) -> Split:
-    """Split ``n_returns`` returns into training, validation and test parts, oldest first.
-
-    ``test_days``, when given, fixes the size of the test part instead of ``test_share``.
-    """
-    if test_days is None:
-        n_test = max(MIN_TEST_DAYS, int(round(n_returns * test_share)))
-    elif test_days < 1:
-        raise ValueError(f"The test part has {test_days} days; it needs at least 1.")
-    else:
-        n_test = test_days
-    before_test = n_returns - n_test
-    n_val = max(MIN_VALIDATION_DAYS, int(round(before_test * VALIDATION_SHARE)))
-    train_end = before_test - n_val
-    if train_end - lookback < MIN_TRAIN_WINDOWS:
-        raise ValueError(
-            f"Only {max(train_end - lookback, 0)} training windows are left after the split; "
-            f"at least {MIN_TRAIN_WINDOWS} are needed. Lower the lookback or the test share, "
-            "or upload a longer history."
-        )
-    return Split(train_end=train_end, val_end=before_test)
-
-
-def log_returns(prices: np.ndarray) -> np.ndarray:
-    """Daily log returns of a positive price array (one shorter than the input)."""
-    return np.diff(np.log(np.asarray(prices, dtype=np.float64)))
-
-
-def many_to_many_windows(values: np.ndarray, lookback: int, last_targets: range):
-    """Inputs and per-step targets for every window whose last target index is in ``last_targets``.
-
-    The window predicting target index ``t`` reads ``values[t - lookback : t]`` and its per-step
-    targets are ``values[t - lookback + 1 : t + 1]``: the input shifted one day ahead.
-    """
-    starts = np.arange(last_targets.start, last_targets.stop) - lookback
-    offsets = np.arange(lookback)
-    inputs = values[starts[:, None] + offsets]
-    targets = values[starts[:, None] + offsets + 1]
-    return inputs[..., None].astype("float32"), targets[..., None].astype("float32")
-
-
-def regression_metrics(actual: np.ndarray, predicted: np.ndarray, previous: np.ndarray) -> dict:
-    """RMSE, MAE, MAPE (%) and directional accuracy of next-day price predictions.
-
-    Directional accuracy is the share of days whose predicted move (up or down from the previous
-    close) has the sign of the actual move; it is ``None`` when the predictor never calls a move,
-    as for persistence.
-    """
-    actual, predicted, previous = (
-        np.asarray(a, dtype=np.float64) for a in (actual, predicted, previous)
-    )
-    errors = predicted - actual
-    predicted_move = np.sign(predicted - previous)
-    actual_move = np.sign(actual - previous)
-    called = predicted_move != 0
-    direction = (
-        float(np.mean(predicted_move[called] == actual_move[called])) if called.any() else None
-    )
-    return {
-        "rmse": float(np.sqrt(np.mean(errors**2))),
-        "mae": float(np.mean(np.abs(errors))),
-        "mape": float(np.mean(np.abs(errors) / np.abs(actual)) * 100.0),
-        "directional_accuracy": direction,
-    }
-
-
-def plain_reading(model_metrics: dict, baseline_metrics: dict, tested: Verdict) -> str:
-    """One plain-English sentence: the two errors, and whether the gap is more than chance.
-
-    The size of the gap comes from the RMSEs; whether it counts comes from ``tested`` alone, so
-    a 0.1 % smaller error that chance explains never reads as a win.
-    """
-    ratio = model_metrics["rmse"] / baseline_metrics["rmse"]
-    typical = f"The LSTM's typical next-day error was {model_metrics['rmse']:,.2f}"
-    baseline = f"“tomorrow = today” missed by {baseline_metrics['rmse']:,.2f}"
-    if ratio < 0.9995:
-        gap = f"{typical}, {1.0 - ratio:.1%} smaller than {baseline}"
-    elif ratio <= 1.0005:
-        gap = f"{typical}, the same as {baseline}"
-    else:
-        gap = f"{typical}, {ratio - 1.0:.1%} larger than {baseline}"
-    if tested.label == "better":
-        return (
-            f"{gap}. The gap is more than chance ({tested.chance()}): the LSTM beat the simple "
-            "baseline."
-        )
-    if tested.label == "worse":
-        return (
-            f"{gap}. The gap is more than chance ({tested.chance()}): the LSTM did worse than "
-            "the simple baseline."
-        )
-    return (
-        f"{gap}. No detectable difference ({tested.chance()}); finding no signal beyond "
-        "today's price is normal for daily stock prices."
-    )
 
 
 @dataclass(frozen=True)
@@ -207,44 +55,6 @@ class Evaluation:
     up_day_share: float
     reading: str
     verdict: Verdict  # the LSTM against persistence, significance-tested
-
-
-@dataclass(frozen=True)
-class HorizonCheck:
-    """The H-day forecast with its band, and how the band and the errors held up on the test part.
-
-    ``steps`` has one row per step ahead (index ``step`` = 1..H) and columns ``lower_q`` and
-    ``upper_q`` (log-return error quantiles from validation), ``validation_samples``, ``measured``
-    (False where too few validation errors existed and the width was extrapolated by the square
-    root of the step), ``coverage`` (share of test cases inside the band), ``test_samples``,
-    ``lstm_rmse`` and ``persistence_rmse`` (price units, on the test part).
-    ``band`` has index date and columns ``forecast``, ``lower``, ``upper``.
-    """
-
-    level: float
-    steps: pd.DataFrame
-    band: pd.DataFrame
-    reading: str
-
-
-def band_reading(level: float, steps: pd.DataFrame) -> str:
-    """One sentence on how often the band held the actual price on the test part."""
-    first = steps.iloc[0]
-    text = (
-        f"The {level:.0%} band covered {first['coverage']:.0%} of "
-        f"{int(first['test_samples']):,} test days one day ahead"
-    )
-    last = steps.iloc[-1]
-    if len(steps) > 1 and last["test_samples"] > 0:
-        text += f" and {last['coverage']:.0%} {len(steps)} days ahead"
-    gap = first["coverage"] - level
-    if abs(gap) <= 0.05:
-        verdict = "close to its promise"
-    elif gap < 0:
-        verdict = "too narrow: real moves were wilder than on the validation days"
-    else:
-        verdict = "wider than needed: the test days were calmer than the validation days"
-    return f"{text} (aim: {level:.0%}); one day ahead it is {verdict}."
 
 
 class Persistence:
@@ -313,7 +123,7 @@ class Forecaster:
         Parameters
         ----------
         series : pd.Series
-            Positive prices on an ascending DatetimeIndex (as returned by ``core.prices``).
+            Positive prices on an ascending DatetimeIndex (as returned by ``core.forecast.prices``).
         progress : callable, optional
             Called with a :class:`core.progress.EpochReport` after every epoch.
         should_stop : callable, optional
@@ -479,7 +289,7 @@ class Forecaster:
         self._require_fitted()
         lower, upper = np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
         horizon = len(lower)
-        _check_horizon(horizon)
+        check_horizon(horizon)
         path = np.cumsum(
             self._recursive_returns(self._origin_windows([len(self.returns_)]), horizon)[0]
         )
@@ -515,12 +325,13 @@ class Forecaster:
     def _validated_prices(series: pd.Series) -> pd.Series:
         if not isinstance(series, pd.Series) or not isinstance(series.index, pd.DatetimeIndex):
             raise ValueError(
-                "Expected a price series with dates as its index; load it with core.prices."
+                "Expected a price series with dates as its index; load it with "
+                "core.forecast.prices."
             )
         values = series.to_numpy(dtype=np.float64)
         if not np.all(np.isfinite(values)) or np.any(values <= 0):
             raise ValueError(
-                "Prices must be finite and above zero; clean the series with core.prices."
+                "Prices must be finite and above zero; clean the series with core.forecast.prices."
             )
         if not series.index.is_monotonic_increasing:
             series = series.sort_index()
@@ -638,7 +449,7 @@ class Forecaster:
         the next step is predicted.
         """
         self._require_fitted()
-        _check_horizon(horizon)
+        check_horizon(horizon)
         returns = self._recursive_returns(self._origin_windows([len(self.returns_)]), horizon)
         values = float(self.series_.iloc[-1]) * np.exp(np.cumsum(returns[0]))
         return pd.Series(values, index=self._future_dates(horizon), name="forecast")
@@ -653,7 +464,7 @@ class Forecaster:
         started from every test day. Nothing is fitted on the test part.
         """
         self._require_fitted()
-        _check_horizon(horizon)
+        check_horizon(horizon)
         if not 0.5 <= level <= 0.99:
             raise ValueError(f"The band level is {level:.0%}; pick from 50% to 99%.")
         split, n_returns = self.split_, len(self.returns_)
@@ -748,31 +559,6 @@ class Forecaster:
         return int(self.model_.count_params())
 
 
-def _check_horizon(horizon: int) -> None:
-    if not 1 <= horizon <= 60:
-        raise ValueError(f"The horizon is {horizon} days; pick from 1 to 60.")
-
-
-def error_quantiles(errors: np.ndarray, level: float):
-    """Per-step lower and upper error quantiles; too-thin steps widen like the square root of k.
-
-    Step 1 always has enough errors: the validation part holds at least MIN_VALIDATION_DAYS.
-    """
-    tail = (1.0 - level) / 2.0
-    counts = np.isfinite(errors).sum(axis=0)
-    measured = counts >= MIN_BAND_SAMPLES
-    lower, upper = np.empty(errors.shape[1]), np.empty(errors.shape[1])
-    last = 0
-    for step in range(errors.shape[1]):
-        if measured[step]:
-            lower[step], upper[step] = np.nanquantile(errors[:, step], [tail, 1.0 - tail])
-            last = step
-        else:
-            widen = np.sqrt((step + 1) / (last + 1))
-            lower[step], upper[step] = lower[last] * widen, upper[last] * widen
-    return lower, upper, counts, measured
-
-
 class _TrainerPool:
     """Compiled training models, reused across fits of the same shape.
 
@@ -836,9 +622,3 @@ def _best_weights_tracker(keras):
                 self.weights = self.model.get_weights()
 
     return _BestWeights()
-
-
-if __name__ == "__main__":
-    from core.forecast_cli import main
-
-    raise SystemExit(main())

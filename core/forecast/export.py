@@ -21,8 +21,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from core import trading_days
-from core.forecast import Forecaster
+from core.forecast import Forecaster, trading_days
 
 FILE_NAME = "lstm_forecaster.zip"
 MIME = "application/zip"
