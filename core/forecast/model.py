@@ -60,10 +60,6 @@ class Evaluation:
 class Persistence:
     """The honest baseline: tomorrow's price equals today's."""
 
-    def fit(self, series: pd.Series) -> Persistence:
-        self.last_price_ = float(series.iloc[-1])
-        return self
-
     def predict_next(self, previous_prices: np.ndarray) -> np.ndarray:
         return np.asarray(previous_prices, dtype=np.float64)
 
@@ -598,7 +594,8 @@ def _reset_trainer(trainer, fresh) -> None:
         target.assign(source)
     optimizer = trainer.optimizer
     for variable in optimizer.variables:
-        if variable is not optimizer._learning_rate:  # noqa: SLF001 - keep the learning rate
+        # a constant learning rate is itself an optimizer variable, returned by the property
+        if variable is not optimizer.learning_rate:
             variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
 
 
