@@ -214,6 +214,11 @@ def test_two_runs_fill_the_history_can_be_overlaid_and_cleared():
     assert not at.exception
     runs = at.session_state["forecast_runs"]
     assert [run["label"] for run in runs] == ["Run 1", "Run 2"]
+    # runs compare on validation loss; the test scores come with a caution
+    history = next(table.value for table in at.table if "Validation loss" in table.value.columns)
+    assert list(history.index) == ["Run 1", "Run 2"]
+    assert history["Validation loss"].str.endswith("(lowest)").sum() == 1
+    assert any(forecast_report.HISTORY_CAUTION in caption.value for caption in at.caption)
     at.multiselect(key="overlay_runs").select("Run 1").run()
     assert not at.exception
     specs = [chart.proto.spec for chart in at.get("plotly_chart")]
