@@ -230,7 +230,8 @@ def render_result(result: dict, settings: dict) -> None:
     with right:
         show(charts.band_coverage(check.steps, check.level), "band_coverage_chart")
         st.caption(f"On target when the line sits on the dashed {check.level:.0%} line.")
-    ui_explain.forecast_story(model)
+    # the story explains the forecast on screen: the refit on all days drew it when there is one
+    ui_explain.forecast_story(result.get("final") or model)
     if not st.session_state.get("presentation"):
         render_details(result)
 
