@@ -169,9 +169,10 @@ def training_panel() -> None:
         while True:
             finished = job.done()
             updates = job.progress()
-            if len(updates) != drawn:
-                drawn = len(updates)
-                draw_progress(updates, bar, curve, note)
+            # the bar is redrawn on every poll: a click reaches a running script only at its
+            # next Streamlit call, and Stop must not wait for the end of an epoch
+            draw_progress(updates, bar, curve if len(updates) != drawn else None, note)
+            drawn = len(updates)
             if finished:
                 break
             time.sleep(POLL_SECONDS)
@@ -179,7 +180,7 @@ def training_panel() -> None:
 
 
 def draw_progress(updates: list, bar, curve, note) -> None:
-    """The progress bar's step and the learning curve so far, drawn into their placeholders."""
+    """The progress bar's step and (unless ``curve`` is None) the learning curve so far."""
     epochs = [update for update in updates if isinstance(update, EpochReport)]
     phases = [update for update in updates if isinstance(update, PhaseReport)]
     if phases:
@@ -194,7 +195,7 @@ def draw_progress(updates: list, bar, curve, note) -> None:
         )
     else:
         bar.progress(0.0, "Preparing windows and building the model…")
-    if epochs:
+    if epochs and curve is not None:
         losses = {
             key: [epoch.logs.get(key, float("nan")) for epoch in epochs]
             for key in ("loss", "val_loss")
