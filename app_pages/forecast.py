@@ -1,8 +1,8 @@
 """Stock forecast: upload prices, train a many-to-many LSTM, compare it with tomorrow = today.
 
 Settings live in the URL (``st.query_params``) so a setup can be bookmarked. Training runs as a
-job off this script's thread (``core.jobs``): the page stays live, a fragment draws its progress,
-and Stop ends it within a batch while keeping its best epoch.
+job off this script's thread (``core.jobs``): the page draws its progress as it polls it, a rerun
+never interrupts it, and Stop ends it within a batch while keeping its best epoch.
 """
 
 import hashlib
