@@ -14,6 +14,7 @@ from core import forecast_report as report
 from core.paths import SAMPLES
 from ui import explain as ui_explain
 from ui import forecast as ui_forecast
+from ui import style
 
 SAMPLE_NAMES = {path.stem: label for label, path in SAMPLES.items()}
 FORECAST_TERMS = [
@@ -126,6 +127,7 @@ presenting = st.toggle("Presentation mode", key="presentation", help="Hide the c
 try:
     if presenting:
         st.set_page_config(initial_sidebar_state="collapsed")  # the chart gets the whole screen
+        style.presentation_text()
         # the data of the last normal-mode run, else the link's sample
         sample_name = st.session_state["sample"]
         default_data = (sample_name, SAMPLES[sample_name].read_bytes(), setup["column"])
