@@ -6,7 +6,7 @@ import pytest
 
 from core import forecast
 from core.forecast import Forecaster
-from core.forecast_report import skill_reading
+from core.forecast_report import history_table, skill_reading
 
 
 def price_series(values, start="2020-01-01") -> pd.Series:
@@ -267,3 +267,18 @@ def test_skill_reading_is_true_for_wins_ties_and_losses(ratio, says, never):
     assert reading.startswith("LSTM error ÷ “tomorrow = today” error: below 1 means the LSTM")
     assert says in reading and never not in reading
     assert f"{ratio:.3f}" in reading
+
+
+def test_history_table_shows_what_decides_first_and_the_horizon():
+    settings = {
+        "data": "walk.csv", "column": "Close", "lookback": 10, "epochs": 5, "units": 8,
+        "layers": 1, "horizon": 7, "test_share": 0.2, "seed": 1,
+    }  # fmt: skip
+    run = {
+        "label": "Run 1", "settings": settings, "skill_ratio": 0.9912, "rmse": 1.5,
+        "coverage": 0.8, "epochs_run": 3, "stopped": True,
+    }  # fmt: skip
+    table = history_table([run])
+    assert list(table.columns[:3]) == ["Skill ratio", "RMSE", "Band held (day 1)"]
+    assert table.loc["Run 1", "Horizon"] == "7 days"
+    assert table.loc["Run 1", "Epochs"] == "3 of 5 (stopped)"
