@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench screenshots fuzz soak session-memory clean
+.PHONY: run test test-fast lint bench screenshots fuzz soak session-memory clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -32,11 +32,18 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # pytest exits 5 when it collected no tests: treat that as a failure, not a pass.
 test: lint $(AXE)
 	$(BIN)/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; \
+	exit $$status
+
+# The edit loop: everything but the tests marked slow or browser (see tests/conftest.py).
+test-fast: lint
+	$(BIN)/python -m pytest -m "not slow and not browser"; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test-fast: no tests were collected" >&2; exit 1; fi; \
 	exit $$status
 
 bench: $(STAMP)

@@ -9,8 +9,7 @@ import hashlib
 
 import streamlit as st
 
-from core import backtest, presentation, prices
-from core import forecast_report as report
+from core.forecast import backtest, presentation, prices, report
 from core.paths import SAMPLES
 from ui import explain as ui_explain
 from ui import forecast as ui_forecast

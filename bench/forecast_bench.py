@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from core import forecast
+from core.forecast.metrics import verdict
+from core.forecast.prices import load_prices_file
 from core.paths import SAMPLES_DIR
-from core.prices import load_prices_file
 
 ARTICLE_LOOKBACK = 10
 ARTICLE_UNITS = 50
@@ -270,6 +271,8 @@ def bench_series(series: pd.Series, settings: Settings = FULL) -> dict:
             "median_epoch_seconds": steady_epoch_seconds(model.timer_.seconds),
             "test_rmse": model_rmse,
             "skill_ratio": model_rmse / persistence_rmse,
+            # the same test as the page's verdict, against persistence on the same days
+            "verdict": verdict(test["actual"], predicted, test["persistence"]).as_dict(),
             "train_windows": len(model.train_data_),
         }
         models[name] = model
@@ -288,6 +291,7 @@ def bench_series(series: pd.Series, settings: Settings = FULL) -> dict:
         "median_epoch_seconds": steady_epoch_seconds(ours_timer),
         "test_rmse": evaluation.model["rmse"],
         "skill_ratio": evaluation.skill_ratio,
+        "verdict": evaluation.verdict.as_dict(),
         "shrink": ours.shrink_,
         "parameters": ours.parameter_count(),
     }

@@ -36,8 +36,8 @@ def phase_seconds() -> dict[str, float]:
     """Each phase of one default training, timed in this process after a warm-up fit."""
     os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")  # as app.py sets for the server
     os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
-    from core import forecast, prices
-    from core import forecast_report as report
+    from core import forecast
+    from core.forecast import prices, report
     from core.paths import SAMPLES
 
     series = prices.load_prices(next(iter(SAMPLES.values())).read_bytes()).series
@@ -49,6 +49,7 @@ def phase_seconds() -> dict[str, float]:
         ("evaluate", model.evaluate),
         ("band check", lambda: model.horizon_check(forecast.DEFAULT_HORIZON)),
         ("training-day fit", model.fitted_train),
+        ("refit on all days (the future forecast)", model.refit_all),
         ("predictions CSV (on click)", lambda: report.predictions_csv(model.evaluate())),
         ("model file (on click)", lambda: report.model_bytes(model)),
     ):

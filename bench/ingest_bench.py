@@ -1,4 +1,4 @@
-"""Upload ingestion: a 1,000,000-row price CSV through core.prices, and the upload bombs.
+"""Upload ingestion: a 1,000,000-row price CSV through core.forecast.prices, and the upload bombs.
 
 The bombs (tests/fuzz_loaders.py) go through the price loader, the review uploads and
 ``python -m core.sentiment evaluate``; each must end within 20 s and add at most 500 MB.
@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from core import prices
+from core.forecast import prices
 
 TARGET_SECONDS = 5.0
 

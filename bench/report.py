@@ -10,7 +10,8 @@ Its code does not run as printed on Keras 3; only this was changed:
 
 **Forecast (many-to-many example)**
 - `import numpy as np` added; the `'Price'` column is the bundled sample's price series as loaded
-  by `core.prices` (adjusted close for S&P 500, close for MSFT), the same series our model gets.
+  by `core.forecast.prices` (adjusted close for S&P 500, close for MSFT), the same series our
+  model gets.
 - `input_shape=(lookback, 1)` on the first LSTM became a leading `keras.Input(shape=(10, 1))`
   (Keras 3 deprecates `input_shape=` on layers).
 - The windows get the feature axis the article leaves out: shape `(windows, 10, 1)`, not `(windows,
@@ -73,6 +74,13 @@ def table(header: list[str], rows: list[list]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def _verdict(tested: dict | None) -> str:
+    """A benchmark row's significance-tested verdict against persistence, with its p-value."""
+    if not tested:
+        return "not measured"
+    return f"{tested['label']} (p = {tested['p_value']:.2f})"
 
 
 def headline(results: dict) -> list[str]:
@@ -152,13 +160,22 @@ def forecast_section(forecast: dict) -> list[str]:
                     fmt(model["train_seconds"], 1),
                     fmt(model["test_rmse"], 3),
                     fmt(model["skill_ratio"], 4),
+                    _verdict(model.get("verdict")),
                 ]
             )
         rows.append(["Persistence (tomorrow = today)", "–", "–", "–",
-                     fmt(sample["persistence_rmse"], 3), "1.0000"])  # fmt: skip
+                     fmt(sample["persistence_rmse"], 3), "1.0000", "–"])  # fmt: skip
         out.append(
             table(
-                ["Model", "Epochs", "s/epoch (median)", "Training s", "Test RMSE", "Skill ratio"],
+                [
+                    "Model",
+                    "Epochs",
+                    "s/epoch (median)",
+                    "Training s",
+                    "Test RMSE",
+                    "Skill ratio",
+                    "Vs persistence (DM 5%)",
+                ],
                 rows,
             )
         )
@@ -300,7 +317,7 @@ def ingest_section(ingest: dict) -> list[str]:
         "## Price CSV ingestion",
         "",
         f"A generated Yahoo-style file of {ingest['rows']:,} rows ({ingest['megabytes']:.1f} MB) "
-        f"loads through `core.prices.load_prices` in {ingest['seconds_median']:.2f} s "
+        f"loads through `core.forecast.prices.load_prices` in {ingest['seconds_median']:.2f} s "
         f"(median of {len(ingest['seconds'])}; target ≤ {ingest['target_seconds']:.0f} s: "
         f"{verdict}, {ingest['ratio_to_target']:.2f}× the budget).",
         "",

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core import prices
+from core.forecast import prices
 
 SEPARATORS = [",", ";", "\t", "|", ", "]
 ENCODINGS = ["utf-8", "utf-8-sig", "latin-1", "utf-16", "cp1252"]

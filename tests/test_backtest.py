@@ -9,9 +9,11 @@ import pytest
 from scipy import stats
 from streamlit.testing.v1 import AppTest
 
-from core import backtest, forecast
-from core.significance import DieboldMariano, diebold_mariano
-from tests.test_forecast import random_walk_prices
+from core import forecast
+from core.forecast import backtest
+from core.forecast import report as forecast_report
+from core.forecast.metrics import TEST_NAME, Verdict, diebold_mariano, verdict
+from tests.conftest import alert_texts, random_walk_prices
 
 
 def test_fold_blocks_are_consecutive_and_end_at_the_last_return():
@@ -48,6 +50,7 @@ def small_backtest():
     return result, reports
 
 
+@pytest.mark.slow
 def test_each_fold_tests_on_its_own_block_after_its_training_days(small_backtest):
     result, _ = small_backtest
     series = random_walk_prices(500)
@@ -64,6 +67,7 @@ def test_each_fold_tests_on_its_own_block_after_its_training_days(small_backtest
     assert result.predictions.index.is_unique
 
 
+@pytest.mark.slow
 def test_pooled_metrics_and_reading(small_backtest):
     result, _ = small_backtest
     pooled = result.predictions
@@ -75,9 +79,46 @@ def test_pooled_metrics_and_reading(small_backtest):
     assert list(table.index) == [1, 2, 3]
     as_dict = result.as_dict()
     assert len(as_dict["folds"]) == 3
-    assert as_dict["overall"]["folds_beaten"] == sum(table["skill_ratio"] < 1)
+    # a fold counts as won only when its own test says the LSTM was better
+    expected = [
+        verdict(fold_days["actual"], fold_days["lstm"], fold_days["persistence"])
+        for _, fold_days in pooled.groupby("fold")
+    ]
+    assert [fold.verdict for fold in result.folds] == expected
+    assert as_dict["overall"]["folds_beaten"] == sum(v.label == "better" for v in expected)
+    assert [fold["verdict"] for fold in as_dict["folds"]] == [v.as_dict() for v in expected]
+    shown = forecast_report.backtest_table(result)["Verdict"].tolist()
+    assert shown == [f"{v.label} (p = {v.p_value:.2f})" for v in expected]
 
 
+def _fold(label: str, ratio: float) -> backtest.Fold:
+    stamp = pd.Timestamp("2020-01-01")
+    return backtest.Fold(
+        1, stamp, stamp, stamp, 100, 50, {}, {}, ratio, 0.8, 1, 0.5, Verdict(label, 0.5, "", 0, 50)
+    )
+
+
+@pytest.mark.parametrize(
+    "labels, ratio, test, says, never",
+    [
+        (["better", "no detectable difference"], 0.97, "better", ["in 1 of 2 folds", "3.0% smaller",
+         "the LSTM was better"], "No detectable"),
+        (["no detectable difference"] * 2, 0.999, "no detectable difference", ["in 0 of 2 folds",
+         "0.1% smaller", "No detectable difference"], "was better"),
+        (["worse", "worse"], 1.05, "worse", ["in 0 of 2 folds", "5.0% larger",
+         "the LSTM was worse"], "was better"),
+        (["no detectable difference"] * 2, 1.02, "no detectable difference", ["2.0% larger",
+         "No detectable difference"], "was worse"),
+    ],
+)  # fmt: skip
+def test_backtest_reading_says_what_its_numbers_and_test_say(labels, ratio, test, says, never):
+    folds = [_fold(label, 1.0) for label in labels]
+    reading = backtest.backtest_reading(folds, ratio, 0.8, 0.8, Verdict(test, 0.03, "", 0, 100))
+    assert all(part in reading for part in says) and never not in reading
+    assert "p = 0.03" in reading
+
+
+@pytest.mark.slow
 def test_progress_reports_every_epoch_of_every_fold(small_backtest):
     _, reports = small_backtest
     assert [(r.fold, r.epoch.epoch, r.fold_done) for r in reports] == [
@@ -90,6 +131,7 @@ def test_progress_reports_every_epoch_of_every_fold(small_backtest):
     assert reports[-1].text == "All 3 folds trained"
 
 
+@pytest.mark.slow
 def test_progress_reaches_the_end_when_folds_stop_early():
     # every fold stops after its first epoch of five, as early stopping often does
     reports = []
@@ -153,16 +195,19 @@ def test_diebold_mariano_explains_bad_input(a, b, message):
         diebold_mariano(a, b)
 
 
+@pytest.mark.slow
 def test_backtest_carries_the_test_on_its_pooled_errors(small_backtest):
     result, _ = small_backtest
     pooled = result.predictions
-    expected = diebold_mariano(
-        pooled["lstm"] - pooled["actual"], pooled["persistence"] - pooled["actual"]
-    )
+    expected = verdict(pooled["actual"], pooled["lstm"], pooled["persistence"])
     assert result.significance == expected
-    assert result.verdict == expected.verdict
-    assert f"p = {expected.p_value:.2f}" in result.reading
-    assert result.as_dict()["overall"]["verdict"] == expected.verdict
+    assert result.verdict == expected.label
+    assert expected.chance() in result.reading
+    assert result.as_dict()["overall"]["verdict"] == {
+        "label": expected.label,
+        "p_value": expected.p_value,
+        "test": TEST_NAME,
+    }
 
 
 def _render(stored, series, settings):
@@ -171,13 +216,14 @@ def _render(stored, series, settings):
     ui_forecast.render_backtest(stored, series, settings)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
-    "verdict, box",
-    [("no difference", "info"), ("better", "success"), ("worse", "warning")],
+    "label, box",
+    [("no detectable difference", "info"), ("better", "success"), ("worse", "warning")],
 )
-def test_page_boxes_the_reading_by_its_tested_verdict(small_backtest, verdict, box):
+def test_page_boxes_the_reading_by_its_tested_verdict(small_backtest, label, box):
     result, _ = small_backtest
-    test = DieboldMariano(1.0, 0.01 if verdict != "no difference" else 0.5, 0.0, 100, verdict)
+    test = Verdict(label, 0.5 if label.startswith("no") else 0.01, TEST_NAME, 1.0, 100)
     result = dataclasses.replace(result, significance=test, reading="the reading")
     settings = {"data": "walk"}
     stored = {"result": result, "settings": settings}
@@ -186,12 +232,12 @@ def test_page_boxes_the_reading_by_its_tested_verdict(small_backtest, verdict, b
     )
     at.run()
     assert not at.exception
-    boxes = {kind: [element.value for element in at.get(kind)] for kind in ("success", "info")}
-    boxes["warning"] = [element.value for element in at.warning]
+    boxes = alert_texts(at)
     assert boxes[box] == ["the reading"]
     assert all("the reading" not in values for kind, values in boxes.items() if kind != box)
 
 
+@pytest.mark.slow
 def test_each_fold_fits_its_scaler_on_its_own_training_part(monkeypatch):
     fitted = []
     original = forecast.Forecaster.fit

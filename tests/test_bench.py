@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from bench import forecast_bench, report, sentiment_bench
+from core.forecast.prices import load_prices_file
 from core.paths import SAMPLES_DIR
-from core.prices import load_prices_file
 
 TINY = forecast_bench.Settings(article_epochs=2, ours_epochs=2, paired_repeats=2)
 
@@ -39,6 +39,8 @@ def test_forecast_bench_structure(tiny_result):
         values = tiny_result[model]
         assert values["train_seconds"] > 0 and values["median_epoch_seconds"] > 0
         assert math.isfinite(values["test_rmse"]) and values["test_rmse"] > 0
+        # the same significance-tested verdict as the page and the CLI
+        assert set(values["verdict"]) == {"label", "p_value", "test"}
 
 
 def test_forecast_ratios_come_from_this_run(tiny_result):

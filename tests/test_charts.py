@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import charts
-from tests.test_forecast import random_walk_prices
+from core.forecast import charts
+from tests.conftest import random_walk_prices
 
 LIGHT_BACKGROUND, DARK_BACKGROUND = (255, 255, 255), (16, 20, 28)  # .streamlit/config.toml
 
@@ -34,10 +34,10 @@ def chart_inputs(n: int = 400):
 @pytest.mark.parametrize(
     "toggles",
     [
-        {"show_persistence": False},
-        {"train_fit": "yes"},
+        {"hidden": {"persistence"}},
+        {"train_fit": "yes", "hidden": {"train_fit"}},
         {"overlays": "yes"},
-        {"show_persistence": False, "train_fit": "yes", "overlays": "yes"},
+        {"hidden": {"persistence", "band"}, "train_fit": "yes", "overlays": "yes"},
     ],
 )
 def test_toggles_keep_the_predictions_chart_revision_and_ranges(toggles):

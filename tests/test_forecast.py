@@ -1,30 +1,13 @@
 """Forecaster: windowing, leakage, metrics, and that it learns a real pattern."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from core import forecast
 from core.forecast import Forecaster
-from core.forecast_report import history_table, skill_reading
-
-
-def price_series(values, start="2020-01-01") -> pd.Series:
-    index = pd.bdate_range(start, periods=len(values), name="date")
-    return pd.Series(np.asarray(values, dtype=float), index=index, name="Close")
-
-
-def noisy_sine_prices(n=700, seed=0) -> pd.Series:
-    """Log prices follow a sine wave plus noise, so tomorrow's move is largely predictable."""
-    rng = np.random.default_rng(seed)
-    steps = np.arange(n)
-    log_price = np.log(100) + 0.08 * np.sin(2 * np.pi * steps / 25) + rng.normal(0, 0.004, n)
-    return price_series(np.exp(log_price))
-
-
-def random_walk_prices(n=400, seed=1) -> pd.Series:
-    rng = np.random.default_rng(seed)
-    return price_series(100 * np.exp(np.cumsum(rng.normal(0.0003, 0.01, n))))
+from core.forecast.metrics import TEST_NAME, Verdict, chance_words, verdict
+from core.forecast.report import direction_reading, history_table, skill_reading
+from tests.conftest import noisy_sine_prices, random_walk_prices
 
 
 def test_windows_target_is_input_shifted_one_day():
@@ -73,6 +56,7 @@ def test_bad_hyperparameters_are_rejected():
         Forecaster(lookback=1).fit(random_walk_prices())
 
 
+@pytest.mark.slow
 def test_scaler_never_sees_test_values():
     series = random_walk_prices()
     first = Forecaster(lookback=10, epochs=1, units=4, seed=3).fit(series)
@@ -87,6 +71,7 @@ def test_scaler_never_sees_test_values():
     assert second.mean_ == first.mean_ and second.std_ == first.std_
 
 
+@pytest.mark.slow
 def test_same_seed_gives_same_model():
     series = random_walk_prices()
     runs = [Forecaster(lookback=10, epochs=2, units=4, seed=7).fit(series) for _ in range(2)]
@@ -94,14 +79,17 @@ def test_same_seed_gives_same_model():
     np.testing.assert_allclose(predictions[0], predictions[1], rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_learns_noisy_sine_better_than_persistence():
     model = Forecaster(lookback=20, epochs=12, units=16, seed=0).fit(noisy_sine_prices())
     evaluation = model.evaluate()
     assert evaluation.skill_ratio < 0.9
     assert evaluation.model["directional_accuracy"] > 0.6
-    assert "beat the simple baseline" in evaluation.reading
+    assert evaluation.verdict.label == "better"
+    assert "beat the simple baseline" in evaluation.reading and "p < 0.001" in evaluation.reading
 
 
+@pytest.mark.slow
 def test_evaluation_future_and_steps_have_the_right_shape():
     series = random_walk_prices()
     model = Forecaster(lookback=10, epochs=1, units=4).fit(series)
@@ -121,6 +109,7 @@ def test_evaluation_future_and_steps_have_the_right_shape():
     assert steps["predicts_date"].iloc[-1] > series.index[-1]
 
 
+@pytest.mark.slow
 def test_progress_callable_gets_every_epoch():
     seen = []
     Forecaster(lookback=10, epochs=2, units=4, patience=5).fit(
@@ -130,6 +119,7 @@ def test_progress_callable_gets_every_epoch():
     assert "val_loss" in seen[-1].logs
 
 
+@pytest.mark.slow
 def test_should_stop_ends_training_early_and_keeps_a_usable_model():
     model = Forecaster(lookback=10, epochs=50, units=4, patience=50).fit(
         random_walk_prices(), should_stop=lambda: True
@@ -149,6 +139,7 @@ def validation_loss(model: Forecaster) -> float:
     return float(np.mean((predicted - val_y) ** 2))
 
 
+@pytest.mark.slow
 def test_stop_keeps_the_best_epoch_not_the_last():
     polls = []
 
@@ -167,6 +158,7 @@ def test_stop_keeps_the_best_epoch_not_the_last():
     assert validation_loss(model) == pytest.approx(model.history_["val_loss"][best], rel=1e-3)
 
 
+@pytest.mark.slow
 def test_an_exception_from_progress_still_leaves_a_fitted_model():
     """A Streamlit rerun interrupts training by raising from the progress callable."""
 
@@ -185,11 +177,13 @@ def test_an_exception_from_progress_still_leaves_a_fitted_model():
     assert np.isfinite(model.evaluate().skill_ratio)
 
 
+@pytest.mark.slow
 def test_full_training_is_not_marked_stopped():
     model = Forecaster(lookback=10, epochs=2, units=4, patience=5).fit(random_walk_prices())
     assert not model.stopped_ and model.epochs_run_ == 2
 
 
+@pytest.mark.slow
 def test_refit_that_fails_does_not_look_fitted():
     model = Forecaster(lookback=10, epochs=1, units=4).fit(random_walk_prices())
     model.lookback = 300
@@ -198,11 +192,13 @@ def test_refit_that_fails_does_not_look_fitted():
     assert not model.is_fitted
 
 
+@pytest.mark.slow
 def test_test_days_fixes_the_test_part():
     model = Forecaster(lookback=10, epochs=1, units=4, test_days=37).fit(random_walk_prices())
     assert len(model.evaluate().predictions) == 37
 
 
+@pytest.mark.slow
 def test_horizon_check_band_widens_and_is_measured_on_the_right_parts():
     series = random_walk_prices(500)
     model = Forecaster(lookback=10, epochs=1, units=4).fit(series)
@@ -224,6 +220,7 @@ def test_horizon_check_band_widens_and_is_measured_on_the_right_parts():
     assert "80% band covered" in check.reading and "test days one day ahead" in check.reading
 
 
+@pytest.mark.slow
 def test_band_quantiles_ignore_the_test_part():
     series = random_walk_prices(500)
     first = Forecaster(lookback=10, epochs=1, units=4, seed=3).fit(series)
@@ -241,12 +238,13 @@ def test_band_steps_without_enough_validation_errors_are_extrapolated():
     errors = np.full((30, 4), np.nan)
     errors[:, 0] = np.linspace(-1, 1, 30)
     errors[:20, 1] = np.linspace(-2, 2, 20)
-    lower, upper, counts, measured = forecast._error_quantiles(errors, 0.8)
+    lower, upper, counts, measured = forecast.error_quantiles(errors, 0.8)
     assert list(measured) == [True, True, False, False]
     assert upper[3] == pytest.approx(upper[1] * np.sqrt(4 / 2))
     assert list(counts) == [30, 20, 0, 0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("level, horizon, message", [(0.3, 5, "band level"), (0.8, 0, "horizon")])
 def test_horizon_check_rejects_bad_arguments(level, horizon, message):
     model = Forecaster(lookback=10, epochs=1, units=4).fit(random_walk_prices())
@@ -254,18 +252,44 @@ def test_horizon_check_rejects_bad_arguments(level, horizon, message):
         model.horizon_check(horizon, level)
 
 
+def verdict_of(label: str, p_value: float) -> Verdict:
+    return Verdict(label, p_value, TEST_NAME, 0.0, 100)
+
+
 @pytest.mark.parametrize(
-    "ratio, says, never",
+    "ratio, test, says, never",
     [
-        (0.95, "the LSTM beat it, with 5.0% less error", "lost"),
-        (1.0002, "it is a tie", "beat it"),
-        (1.08, "the LSTM lost: its error was 8.0% larger", "beat it"),
+        (
+            0.95,
+            verdict_of("better", 0.01),
+            ["5.0% smaller", "the LSTM beat it", "p = 0.01"],
+            "worse",
+        ),
+        (
+            0.95,
+            verdict_of("no detectable difference", 0.3),
+            ["5.0% smaller", "no detectable"],
+            "beat",
+        ),
+        (
+            1.0002,
+            verdict_of("no detectable difference", 0.9),
+            ["the same", "no detectable"],
+            "beat",
+        ),
+        (1.08, verdict_of("worse", 0.02), ["8.0% larger", "the LSTM did worse"], "beat"),
+        (
+            1.08,
+            verdict_of("no detectable difference", 0.4),
+            ["8.0% larger", "no detectable"],
+            "worse",
+        ),
     ],
 )
-def test_skill_reading_is_true_for_wins_ties_and_losses(ratio, says, never):
-    reading = skill_reading(ratio)
+def test_skill_reading_says_what_its_number_and_test_say(ratio, test, says, never):
+    reading = skill_reading(ratio, test)
     assert reading.startswith("LSTM error ÷ “tomorrow = today” error: below 1 means the LSTM")
-    assert says in reading and never not in reading
+    assert all(part in reading for part in says) and never not in reading
     assert f"{ratio:.3f}" in reading
 
 
@@ -276,9 +300,120 @@ def test_history_table_shows_what_decides_first_and_the_horizon():
     }  # fmt: skip
     run = {
         "label": "Run 1", "settings": settings, "skill_ratio": 0.9912, "rmse": 1.5,
-        "coverage": 0.8, "epochs_run": 3, "stopped": True,
+        "coverage": 0.8, "epochs_run": 3, "stopped": True, "val_loss": 0.91,
+        "verdict": "no detectable difference",
     }  # fmt: skip
     table = history_table([run])
-    assert list(table.columns[:3]) == ["Skill ratio", "RMSE", "Band held (day 1)"]
+    # validation loss compares runs; the test scores follow it
+    assert list(table.columns[:4]) == [
+        "Validation loss", "Test skill ratio", "Test RMSE", "Band held (day 1)",
+    ]  # fmt: skip
     assert table.loc["Run 1", "Horizon"] == "7 days"
     assert table.loc["Run 1", "Epochs"] == "3 of 5 (stopped)"
+
+
+@pytest.mark.parametrize(
+    "lstm_rmse, test, says, never",
+    [
+        (0.9, verdict_of("better", 0.004), ["10.0% smaller", "beat the simple baseline"], "worse"),
+        (
+            0.999,
+            verdict_of("no detectable difference", 0.43),
+            ["0.1% smaller", "No detectable"],
+            "beat",
+        ),
+        (1.1, verdict_of("worse", 0.0004), ["10.0% larger", "did worse"], "beat"),
+        (
+            1.1,
+            verdict_of("no detectable difference", 0.2),
+            ["10.0% larger", "No detectable"],
+            "worse",
+        ),
+    ],
+)
+def test_plain_reading_never_calls_a_chance_gap_a_win(lstm_rmse, test, says, never):
+    reading = forecast.plain_reading({"rmse": lstm_rmse}, {"rmse": 1.0}, test)
+    assert all(part in reading for part in says) and never not in reading
+    assert test.chance() in reading
+
+
+@pytest.mark.parametrize(
+    "p_value, words",
+    [(0.43, "about 43 times in 100"), (0.004, "about 4 times in 1,000"), (1e-5, "fewer than 1")],
+)
+def test_p_values_in_plain_words(p_value, words):
+    assert words in chance_words(p_value)
+    shown = verdict_of("better", p_value).chance()
+    assert shown.startswith("p < 0.001" if p_value < 0.001 else f"p = {p_value:.2f}")
+
+
+def test_verdict_matches_a_hand_computed_diebold_mariano_case():
+    # errors 1, 2, 3, 4 against 1, 1, 1, 1: d = 0, 3, 8, 15, mean 6.5, variance 129 / 4 / 4 days
+    result = verdict([0.0] * 4, [1.0, 2.0, 3.0, 4.0], [1.0] * 4)
+    statistic = np.sqrt((4 + 1 - 2) / 4) * 6.5 / np.sqrt(32.25 / 4)  # HLN factor sqrt(3/4)
+    assert result.statistic == pytest.approx(statistic) == pytest.approx(1.98248, abs=1e-5)
+    # Student's t with 3 degrees of freedom, two-sided
+    assert result.p_value == pytest.approx(0.14174, abs=1e-4)
+    assert result.label == "no detectable difference" and not result.significant
+    assert result.as_dict() == {"label": result.label, "p_value": result.p_value, "test": TEST_NAME}
+
+
+def test_verdict_says_better_and_worse_only_for_real_gaps():
+    rng = np.random.default_rng(3)
+    actual = rng.normal(0, 1, 400)
+    close, far = actual + rng.normal(0, 0.5, 400), actual + rng.normal(0, 1.0, 400)
+    assert verdict(actual, close, far).label == "better"
+    assert verdict(actual, far, close).label == "worse"
+    twin = actual + rng.normal(0, 1.0, 400)
+    assert verdict(actual, far, twin).label == "no detectable difference"
+
+
+@pytest.mark.slow
+def test_zero_shrink_scores_direction_from_the_same_forecast_as_the_error():
+    model = Forecaster(lookback=10, epochs=1, units=4).fit(random_walk_prices())
+    model.shrink_ = 0.0  # what a validation part with no usable signal fits
+    evaluation = model.evaluate()
+    frame = evaluation.predictions
+    np.testing.assert_allclose(frame["lstm"], frame["persistence"])
+    assert evaluation.model["rmse"] == pytest.approx(evaluation.persistence["rmse"])
+    assert evaluation.model["directional_accuracy"] is None
+    assert "called no move" in direction_reading(None, 0.5)
+    assert "called the day's move" in direction_reading(0.55, 0.5)
+
+
+@pytest.fixture(scope="module")
+def held_out_and_refit():
+    model = Forecaster(lookback=10, epochs=2, units=4).fit(random_walk_prices())
+    before = model.evaluate().model
+    return model, model.refit_all(), before
+
+
+@pytest.mark.slow
+def test_refit_learns_from_every_day_for_the_best_epoch_count(held_out_and_refit):
+    model, final, before = held_out_and_refit
+    returns = forecast.log_returns(model.series_.to_numpy())
+    assert final.mean_ == pytest.approx(returns.mean()) != pytest.approx(model.mean_)
+    assert final.model_ is not model.model_ and final.shrink_ == model.shrink_
+    assert not all(
+        np.allclose(a, b)
+        for a, b in zip(final.model_.get_weights(), model.model_.get_weights(), strict=True)
+    )
+    # the held-out model is untouched: its scores are the same after the refit
+    assert model.evaluate().model == before
+
+
+@pytest.mark.slow
+def test_future_band_puts_the_held_out_band_around_the_refit_path(held_out_and_refit):
+    model, final, _ = held_out_and_refit
+    check = model.horizon_check(4)
+    band = final.future_band(check.steps["lower_q"], check.steps["upper_q"])
+    assert list(band.index) == list(check.band.index)
+    ratio = np.log(band["upper"] / band["forecast"]).to_numpy()
+    np.testing.assert_allclose(ratio, check.steps["upper_q"].to_numpy())
+    np.testing.assert_allclose(band["forecast"], final.forecast(4).to_numpy())
+
+
+@pytest.mark.slow
+def test_a_stopped_refit_gives_none():
+    model = Forecaster(lookback=10, epochs=1, units=4).fit(random_walk_prices())
+    assert model.refit_all(should_stop=lambda: True) is None

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import forecast_cli
+from core.forecast import __main__ as forecast_cli
 from core.paths import ROOT, SAMPLES_DIR
 
 
@@ -61,6 +61,10 @@ def test_train_prints_metrics_forecast_and_writes_predictions(walk_csv, tmp_path
         result["model"]["rmse"] / result["persistence"]["rmse"]
     )
     assert len(result["forecast"]) == 3
+    assert result["forecast_trained_on"] == "all days"
+    assert set(result["verdict"]) == {"label", "p_value", "test"}
+    assert result["verdict"]["label"] in ("better", "worse", "no detectable difference")
+    assert 0 <= result["verdict"]["p_value"] <= 1 and "Diebold" in result["verdict"]["test"]
     assert result["n_train"] > 0 and result["n_test"] > 0
     written = pd.read_csv(out)
     assert len(written) == result["n_test"]
@@ -116,6 +120,9 @@ def test_backtest_prints_per_fold_and_overall_metrics(walk_csv, capsys):
         overall["model"]["rmse"] / overall["persistence"]["rmse"]
     )
     assert 0 <= overall["band_coverage"] <= 1
+    assert set(overall["verdict"]) == {"label", "p_value", "test"}
+    won = sum(fold["verdict"]["label"] == "better" for fold in result["folds"])
+    assert overall["folds_beaten"] == won
     assert result["settings"]["folds"] == 2 and "folds" in result["reading"]
 
 
@@ -130,3 +137,26 @@ def test_backtest_with_too_many_folds_exits_2():
     )
     assert completed.returncode == 2
     assert "pick from 2 to 10" in completed.stderr and "Traceback" not in completed.stderr
+
+
+def test_python_m_core_forecast_imports_the_forecast_code_once():
+    completed = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "core.forecast", "inspect"]
+        + [str(SAMPLES_DIR / "sp500.csv")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert json.loads(completed.stdout)["rows"] > 0
+    imported = [
+        line.rsplit("|", 1)[-1].strip()
+        for line in completed.stderr.splitlines()
+        if line.startswith("import time:")
+    ]
+    forecast_code = [name for name in imported if name.startswith("core.forecast")]
+    assert "core.forecast.model" in forecast_code and "core.forecast.prices" in forecast_code
+    # each module once, and the CLI itself only as __main__, never imported back as a module
+    assert len(forecast_code) == len(set(forecast_code))
+    assert "core.forecast.__main__" not in forecast_code

@@ -10,10 +10,9 @@ import zipfile
 import numpy as np
 import pytest
 
-from core import forecast_export
-from core import forecast_report as report
-from core.forecast import Forecaster
-from tests.test_forecast import noisy_sine_prices
+from core.forecast import Forecaster, report
+from core.forecast import export as forecast_export
+from tests.conftest import noisy_sine_prices
 
 HORIZON = 5
 
@@ -116,3 +115,16 @@ def test_json_describes_inputs_dates_and_scaling(fitted, unzipped):
 def test_unfitted_forecaster_cannot_be_exported():
     with pytest.raises(ValueError, match="not fitted yet"):
         forecast_export.export_bundle(Forecaster())
+
+
+def test_the_refit_on_all_days_exports_its_own_forecast_and_dates(fitted):
+    final = fitted.refit_all()
+    model = forecast_export.price_model(final)
+    window = final.series_.iloc[-(final.lookback + 1) :].to_numpy()[None, :]
+    expected = float(final.forecast(1).iloc[0])
+    assert float(model.predict(window, verbose=0)[0]) == pytest.approx(expected, rel=1e-6)
+    assert expected != pytest.approx(float(fitted.forecast(1).iloc[0]), rel=1e-9)
+    dates = forecast_export.model_info(final)["dates"]
+    assert dates["training_days"][1] == dates["last_price"]
+    assert "retrained on every day" in dates["note"] and "test_days" not in dates
+    assert "test_days" in forecast_export.model_info(fitted)["dates"]

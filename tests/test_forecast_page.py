@@ -1,5 +1,6 @@
 """AppTest of the forecast page: sample, upload, training, errors."""
 
+import dataclasses
 import json
 import time
 from pathlib import Path
@@ -9,9 +10,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import forecast_report as report
-from core import jobs, prices
+from core import jobs
+from core.forecast import prices
+from core.forecast import report as forecast_report
+from core.forecast.metrics import TEST_NAME, Verdict
 from core.progress import EpochReport, PhaseReport
+from tests.conftest import alert_texts, random_walk_prices, tiny_settings
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "forecast.py")
 TIMEOUT = 180
@@ -89,9 +93,26 @@ def test_training_one_epoch_shows_chart_metrics_and_downloads():
     model = at.session_state["forecast_result"]["model"]
     assert layers["Learned numbers"].sum() == model.model_.count_params()
 
-    # a display option never retrains: the stored model object is the same after the rerun
+    # layers are switched in the legend, not by widgets (a widget rerun would drop the zoom):
+    # the training-day fit and the band are drawn, the fit switched off until clicked
+    assert [toggle.key for toggle in at.toggle] == ["presentation"]
+    spec = next(
+        spec
+        for spec in (json.loads(chart.proto.spec) for chart in charts)
+        if any(trace.get("name") == "LSTM prediction" for trace in spec["data"])
+    )
+    visible = {trace.get("name"): trace.get("visible", True) for trace in spec["data"]}
+    assert visible["LSTM on training days"] == "legendonly"
+    assert visible["Tomorrow = today"] is True
+    assert any("your zoom stays" in caption.value for caption in at.caption)
+    # the future table counts the data's trading days and says which calendar dates them
+    horizon = at.session_state["forecast_result"]["settings"]["horizon"]
+    assert any(header.value == f"Next {horizon} trading days" for header in at.subheader)
+    assert any("NYSE holidays" in caption.value for caption in at.caption)
+
+    # a rerun never retrains: the stored model object is the same after it
     model = at.session_state["forecast_result"]["model"]
-    at.toggle(key="show_persistence").set_value(False).run()
+    at.run()
     assert not at.exception
     assert at.session_state["forecast_result"]["model"] is model
 
@@ -195,6 +216,11 @@ def test_two_runs_fill_the_history_can_be_overlaid_and_cleared():
     assert not at.exception
     runs = at.session_state["forecast_runs"]
     assert [run["label"] for run in runs] == ["Run 1", "Run 2"]
+    # runs compare on validation loss; the test scores come with a caution
+    history = next(table.value for table in at.table if "Validation loss" in table.value.columns)
+    assert list(history.index) == ["Run 1", "Run 2"]
+    assert history["Validation loss"].str.endswith("(lowest)").sum() == 1
+    assert any(forecast_report.HISTORY_CAUTION in caption.value for caption in at.caption)
     at.multiselect(key="overlay_runs").select("Run 1").run()
     assert not at.exception
     specs = [chart.proto.spec for chart in at.get("plotly_chart")]
@@ -216,7 +242,7 @@ def walk_settings(epochs: int) -> dict:
 def test_stop_ends_the_job_and_keeps_its_best_epoch():
     """What a Stop click does: the job's stop is set, it ends, and the page keeps its best epoch."""
     series = prices.load_prices(walk_csv()).series
-    job = jobs.submit(report.train_run, series, walk_settings(100))
+    job = jobs.submit(forecast_report.train_run, series, walk_settings(100))
     deadline = time.monotonic() + TIMEOUT
     while not any(isinstance(item, EpochReport) for item in job.progress()):
         assert time.monotonic() < deadline and not job.done(), "no epoch finished"
@@ -247,7 +273,9 @@ def test_test_share_reads_as_a_percentage():
 
 
 def test_a_new_training_stops_the_running_one():
-    first = jobs.submit(report.train_run, prices.load_prices(walk_csv()).series, walk_settings(100))
+    first = jobs.submit(
+        forecast_report.train_run, prices.load_prices(walk_csv()).series, walk_settings(100)
+    )
     at = open_page()
     at.session_state["forecast_job"] = first
     train(quick_settings(at))
@@ -283,3 +311,39 @@ def test_backtest_runs_from_the_page():
     assert not at.exception and not at.error
     assert "Folds won by the LSTM" in [metric.label for metric in at.metric]
     assert "forecast_backtest" in at.session_state
+
+
+@pytest.fixture(scope="module")
+def small_result():
+    settings = tiny_settings()
+    result = forecast_report.train_run(
+        random_walk_prices(), settings, lambda _: None, lambda: False
+    )
+    return {**result, "label": "Run 1", "status": "Run 1: trained"}
+
+
+def _render_result(result):
+    from ui import forecast as ui_forecast
+
+    ui_forecast.render_result(result, result["settings"])
+
+
+@pytest.mark.parametrize(
+    "label, box",
+    [("no detectable difference", "info"), ("better", "success"), ("worse", "warning")],
+)
+def test_headline_is_green_only_for_a_significant_win(small_result, label, box):
+    tested = Verdict(label, 0.5 if label.startswith("no") else 0.01, TEST_NAME, 1.0, 100)
+    evaluation = dataclasses.replace(
+        small_result["evaluation"], verdict=tested, reading="the headline"
+    )
+    at = AppTest.from_function(
+        _render_result, args=({**small_result, "evaluation": evaluation},), default_timeout=120
+    )
+    at.run()
+    assert not at.exception
+    boxes = alert_texts(at)
+    assert "the headline" in boxes[box]
+    assert all("the headline" not in values for kind, values in boxes.items() if kind != box)
+    # the page says where the forecast beyond the last date comes from
+    assert any("retrained on all days" in caption.value for caption in at.caption)

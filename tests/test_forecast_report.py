@@ -1,10 +1,13 @@
 """Page-facing helpers: URL setups, run history rows, readable tables."""
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from core import forecast, forecast_report
+from core import forecast
 from core.forecast import Forecaster
-from tests.test_forecast import random_walk_prices
+from core.forecast import report as forecast_report
+from tests.conftest import random_walk_prices, tiny_settings
 
 SAMPLES = ["sp500", "msft"]
 
@@ -49,18 +52,24 @@ def test_bad_url_values_are_clamped_with_a_note(params, key, value, note):
         assert len(notes) == 1 and note in notes[0]
 
 
+@pytest.mark.slow
 def test_run_record_and_history_table():
     model = Forecaster(lookback=10, epochs=1, units=4).fit(random_walk_prices())
     evaluation, check = model.evaluate(), model.horizon_check(3)
-    settings = {
-        "data": "walk", "column": "Close", "lookback": 10, "epochs": 1, "units": 4,
-        "layers": 1, "horizon": 3, "test_share": 0.2, "seed": 42,
-    }  # fmt: skip
+    settings = tiny_settings()
     record = forecast_report.run_record(2, settings, model, evaluation, check)
     assert record["label"] == "Run 2" and len(record["predictions"]) == len(evaluation.predictions)
+    assert record["val_loss"] == model.history_["val_loss"][model.best_epoch_ - 1]
     table = forecast_report.history_table([record])
     assert list(table.index) == ["Run 2"]
     assert table.loc["Run 2", "Epochs"] == "1 of 1"
+    # runs compare on validation loss, which comes first; the test score carries its verdict
+    assert list(table.columns[:2]) == ["Validation loss", "Test skill ratio"]
+    assert f"({evaluation.verdict.label})" in table.loc["Run 2", "Test skill ratio"]
+    other = {**record, "label": "Run 3", "val_loss": record["val_loss"] + 1.0}
+    elsewhere = {**other, "label": "Run 4", "settings": {**settings, "data": "other"}}
+    table = forecast_report.history_table([record, other, elsewhere])
+    assert table["Validation loss"].str.endswith("(lowest)").tolist() == [True, False, True]
     readings = forecast_report.horizon_readings(check)
     assert readings[0].label == "80% band held the price (day 1)"
     assert all(item.reading for item in readings)
@@ -68,3 +77,33 @@ def test_run_record_and_history_table():
     assert list(future.columns) == ["LSTM forecast", "80% band"]
     csv = forecast_report.predictions_csv(evaluation, check.band).decode()
     assert "band_lower" in csv.splitlines()[0] and csv.count("future") == 3
+
+
+@pytest.mark.slow
+def test_train_run_scores_the_held_out_model_and_forecasts_with_the_refit():
+    settings = tiny_settings(epochs=2)
+    phases = []
+    result = forecast_report.train_run(random_walk_prices(), settings, phases.append, lambda: False)
+    model, final, check = result["model"], result["final"], result["check"]
+    assert final is not None and final.model_ is not model.model_
+    assert result["evaluation"].model == model.evaluate().model
+    expected = final.future_band(check.steps["lower_q"], check.steps["upper_q"])
+    pd.testing.assert_frame_equal(check.band, expected)
+    pd.testing.assert_series_equal(result["future"], expected["forecast"])
+    assert not np.allclose(check.band["forecast"], model.horizon_check(3).band["forecast"])
+    assert any("all days" in getattr(phase, "label", "") for phase in phases)
+
+
+@pytest.mark.slow
+def test_train_run_stopped_while_refitting_keeps_the_held_out_forecast():
+    settings = tiny_settings()
+    phases = []
+
+    def stop_once_refitting() -> bool:
+        return any("all days" in getattr(phase, "label", "") for phase in phases)
+
+    result = forecast_report.train_run(
+        random_walk_prices(), settings, phases.append, stop_once_refitting
+    )
+    assert result["final"] is None
+    pd.testing.assert_frame_equal(result["check"].band, result["model"].horizon_check(3).band)

@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import charts, diagrams, explain, presentation
+from core import diagrams, explain
+from core.forecast import charts, presentation
 
 SETTINGS = {
     "data": "S&P 500 index, 1999–2018 (Yahoo format)",

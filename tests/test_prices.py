@@ -1,4 +1,5 @@
-"""Tests for core.prices: every supported export format, the cleaning report and every error."""
+"""Tests for core.forecast.prices: every supported export format, the cleaning report, every
+error."""
 
 import math
 
@@ -8,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.forecast.prices import MAX_UPLOAD_MB, PriceData, load_prices, load_prices_file
 from core.paths import SAMPLES_DIR
-from core.prices import MAX_UPLOAD_MB, PriceData, load_prices, load_prices_file
 
 FIXTURES = SAMPLES_DIR.parents[1] / "tests" / "fixtures" / "prices"
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from core import textio
-from core.prices import load_prices
+from core.forecast.prices import load_prices
 from core.sentiment import data as reviews
 from tests import fuzz_loaders as fuzz
 

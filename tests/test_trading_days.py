@@ -6,8 +6,7 @@ import holidays
 import pandas as pd
 import pytest
 
-from core import prices, trading_days
-from core.forecast import Forecaster
+from core.forecast import Forecaster, prices, trading_days
 from core.paths import SAMPLES_DIR
 
 
@@ -27,6 +26,7 @@ def test_sp500_sample_reads_as_nyse_and_skips_new_year(sp500):
     assert "NYSE holidays" in calendar.description
 
 
+@pytest.mark.slow
 def test_forecaster_dates_its_forecast_on_trading_days(sp500):
     model = Forecaster(lookback=5, epochs=1, units=4).fit(sp500)
     future = model.forecast(10).index

@@ -6,8 +6,9 @@ import time
 
 import streamlit as st
 
-from core import backtest, charts, forecast_export, jobs
-from core import forecast_report as report
+from core import jobs
+from core.forecast import backtest, charts, report, trading_days
+from core.forecast import export as forecast_export
 from core.progress import EpochReport, PhaseReport
 from ui import explain as ui_explain
 
@@ -19,7 +20,8 @@ HELP = {
     "days stop improving.",
     "units": "Memory cells in each LSTM layer: more can learn more patterns, and trains slower.",
     "layers": "LSTM layers stacked on top of each other.",
-    "horizon": "How many business days beyond the last date to forecast.",
+    "horizon": "How many trading days beyond the last date to forecast: the data's own "
+    "weekdays, less the holidays of the exchange whose closures it follows.",
     "test_share": "The newest part of the history, kept aside and never used in training: "
     "all scores are measured here.",
     "seed": "Starting point of the random numbers: the same seed gives the same model.",
@@ -220,26 +222,27 @@ def render_result(result: dict, settings: dict) -> None:
             f"Training was stopped after {model.epochs_run_} of {model.epochs} epochs; the model "
             f"keeps epoch {model.best_epoch_}, the best on validation days."
         )
-    (st.success if evaluation.skill_ratio < 0.9995 else st.warning)(evaluation.reading)
+    # green only for a significant win; no detectable difference is neutral, a real loss orange
+    box = {"better": st.success, "worse": st.warning}.get(evaluation.verdict.label, st.info)
+    box(evaluation.reading)
     readings(report.readings(evaluation, model) + report.horizon_readings(check))
 
-    a, b, c = st.columns(3)
-    show_persistence = a.toggle("Show tomorrow = today", value=True, key="show_persistence")
-    show_train = b.toggle("Show the LSTM on training days", value=False, key="show_train")
-    show_band = c.toggle(f"Show the {check.level:.0%} band", value=True, key="show_band")
     overlays = overlay_choice(result)
+    # Layers are switched in the chart's legend, never by a widget: a widget rerun hands
+    # Streamlit a changed figure, which it draws as a new chart and so drops the user's zoom.
     show(
         charts.predictions(
             result["series"],
             evaluation.predictions,
-            show_persistence=show_persistence,
-            train_fit=result["train_fit"] if show_train else None,
+            train_fit=result["train_fit"],
             future=result["future"],
-            band=check.band if show_band else None,
+            band=check.band,
             overlays=overlays,
+            hidden={"train_fit"},
         ),
         "predictions_chart",
     )
+    st.caption("Click a legend entry to show or hide a line; your zoom stays.")
     left, right = st.columns(2)
     with left:
         show(charts.horizon_errors(check.steps), "horizon_errors_chart")
@@ -250,6 +253,20 @@ def render_result(result: dict, settings: dict) -> None:
     ui_explain.forecast_story(model)
     if not st.session_state.get("presentation"):
         render_details(result)
+
+
+def forecast_source(result: dict) -> str:
+    """Which model drew the forecast beyond the last date, in one line."""
+    if result.get("final") is not None:
+        return (
+            "This forecast comes from the same settings retrained on all days, the test part "
+            f"included, for {result['model'].best_epoch_} epochs (the best count found); every "
+            "score above is from the model that never saw the test part."
+        )
+    return (
+        "This forecast comes from the model trained without the test part: the retraining on "
+        "all days was stopped."
+    )
 
 
 def overlay_choice(result: dict) -> dict:
@@ -277,12 +294,14 @@ def render_details(result: dict) -> None:
         st.dataframe(report.metrics_table(evaluation), width="stretch")
         st.caption("RMSE and MAE are in the price's units; lower is better for all but direction.")
     with right:
-        st.subheader(f"Next {len(check.band)} business days")
+        st.subheader(f"Next {len(check.band)} trading days")
         st.dataframe(report.future_table(check.band, check.level), width="stretch")
         st.caption(
             f"The band should hold the real price {check.level:.0%} of the time; it is "
             "measured on validation days and checked on test days."
         )
+        st.caption(forecast_source(result))
+        st.caption(trading_days.trading_calendar(result["series"].index).description)
     show(charts.losses(result["model"].history_), "loss_chart")
     st.caption("Training keeps the epoch with the lowest validation loss.")
     left, right = st.columns(2)
@@ -296,12 +315,16 @@ def render_details(result: dict) -> None:
     )
     right.download_button(
         "Download the model (.zip)",
-        lambda: report.model_bytes(result["model"], source=result["settings"]["data"]),
+        # the model that drew the forecast: the refit on all days when there is one
+        lambda: report.model_bytes(
+            result.get("final") or result["model"], source=result["settings"]["data"]
+        ),
         file_name=forecast_export.FILE_NAME,
         mime=forecast_export.MIME,
         key="download_model",
-        help="A Keras model that takes the last prices and gives this page's next-day forecast, "
-        "with a JSON of its settings and dates and a README on how to call it.",
+        help="A Keras model that takes the last prices and gives this page's next-day forecast "
+        "(the model retrained on all days), with a JSON of its settings and dates and a README "
+        "on how to call it.",
     )
 
 
@@ -313,10 +336,7 @@ def render_history() -> None:
     st.subheader("Runs in this session")
     st.table(report.history_table(runs))
     count = f"{len(runs)} run" + ("s" if len(runs) > 1 else "")
-    st.caption(
-        f"{count} in this session, oldest first. The skill ratio decides: the lowest is the best "
-        "run, and below 1 beat tomorrow = today."
-    )
+    st.caption(f"{count} in this session, oldest first. {report.HISTORY_CAUTION}")
     if st.button("Clear history", key="clear_history", icon=":material/delete:"):
         st.session_state["forecast_runs"] = []
         st.rerun()
@@ -337,5 +357,6 @@ def render_backtest(stored: dict | None, series, settings: dict) -> None:
     st.dataframe(report.backtest_table(result), width="stretch")
     st.caption(
         f"Each fold trained up to {backtest.DEFAULT_EPOCHS} epochs; the backtest took "
-        f"{result.seconds:.0f} s. Skill ratio below 1 means the LSTM beat tomorrow = today."
+        f"{result.seconds:.0f} s. Skill ratio below 1 means a smaller error than tomorrow = "
+        "today; the verdict says whether that gap is more than chance."
     )

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from core import forecast
+from core.forecast.metrics import Verdict, verdict
 from core.progress import EpochReport
-from core.significance import DieboldMariano, diebold_mariano
 
 DEFAULT_FOLDS = 4
 DEFAULT_EPOCHS = 10  # four refits of the default model stay under a minute on two cores
@@ -68,6 +68,12 @@ class Fold:
     band_coverage: float
     epochs_run: int
     shrink: float
+    verdict: Verdict  # the LSTM against persistence on this fold's block
+
+    @property
+    def won(self) -> bool:
+        """True only for a significant win: a smaller error that chance does not explain."""
+        return self.verdict.label == "better"
 
 
 @dataclass(frozen=True)
@@ -83,12 +89,17 @@ class Backtest:
     level: float
     seconds: float
     reading: str
-    significance: DieboldMariano  # the LSTM against persistence on the pooled test days
+    significance: Verdict  # the LSTM against persistence on the pooled test days
 
     @property
     def verdict(self) -> str:
-        """``"better"``, ``"worse"`` or ``"no difference"``: the significance-tested outcome."""
-        return self.significance.verdict
+        """``"better"``, ``"worse"`` or ``"no detectable difference"``, significance-tested."""
+        return self.significance.label
+
+    @property
+    def folds_won(self) -> int:
+        """Folds whose LSTM error was significantly smaller than persistence's."""
+        return sum(fold.won for fold in self.folds)
 
     def fold_table(self) -> pd.DataFrame:
         """One row per fold with dates, sizes and the headline numbers."""
@@ -124,6 +135,7 @@ class Backtest:
                     "model": fold.model,
                     "persistence": fold.persistence,
                     "skill_ratio": fold.skill_ratio,
+                    "verdict": fold.verdict.as_dict(),
                     "band_coverage": fold.band_coverage,
                     "epochs_run": fold.epochs_run,
                     "shrink": fold.shrink,
@@ -134,11 +146,10 @@ class Backtest:
                 "model": self.model,
                 "persistence": self.persistence,
                 "skill_ratio": self.skill_ratio,
-                "folds_beaten": sum(fold.skill_ratio < 1.0 for fold in self.folds),
+                "folds_beaten": self.folds_won,
                 "band_level": self.level,
                 "band_coverage": self.band_coverage,
-                "verdict": self.verdict,
-                "diebold_mariano_p": self.significance.p_value,
+                "verdict": self.significance.as_dict(),
             },
             "reading": self.reading,
             "seconds": self.seconds,
@@ -185,7 +196,7 @@ def walk_forward(
     Parameters
     ----------
     series : pd.Series
-        Positive prices on an ascending DatetimeIndex (from ``core.prices``).
+        Positive prices on an ascending DatetimeIndex (from ``core.forecast.prices``).
     folds : int
         Number of consecutive test blocks.
     total_test_share : float
@@ -248,6 +259,7 @@ def walk_forward(
                 band_coverage=coverage,
                 epochs_run=model.epochs_run_,
                 shrink=model.shrink_,
+                verdict=evaluation.verdict,
             )
         )
         frames.append(evaluation.predictions.assign(fold=number))
@@ -259,7 +271,7 @@ def walk_forward(
         np.average([f.band_coverage for f in results], weights=[f.n_test_days for f in results])
     )
     ratio = model_metrics["rmse"] / baseline["rmse"]
-    test = diebold_mariano(pooled["lstm"] - pooled["actual"], previous - pooled["actual"])
+    test = verdict(pooled["actual"], pooled["lstm"], previous)
     return Backtest(
         folds=results,
         predictions=pooled,
@@ -279,22 +291,30 @@ def backtest_reading(
     ratio: float,
     coverage: float,
     level: float,
-    test: DieboldMariano,
+    test: Verdict,
 ) -> str:
-    """Plain sentences: folds won, overall error, whether the gap is real, the band's honesty."""
-    beaten = sum(fold.skill_ratio < 1.0 for fold in folds)
+    """Plain sentences: folds won, overall error, whether the gap is real, the band's honesty.
+
+    A fold counts as won only when its own test says "better"; the overall gap's wording comes
+    from ``test`` on the pooled days.
+    """
+    won = sum(fold.won for fold in folds)
     if ratio < 0.9995:
         overall = f"{1 - ratio:.1%} smaller error than “tomorrow = today” over all test days"
     elif ratio <= 1.0005:
         overall = "the same error as “tomorrow = today” over all test days"
     else:
         overall = f"{ratio - 1:.1%} larger error than “tomorrow = today” over all test days"
-    text = f"The LSTM beat the baseline in {beaten} of {len(folds)} folds, with {overall}"
-    chance = f"a Diebold–Mariano test gives p = {test.p_value:.2f}"
-    if test.verdict == "no difference":
-        text += f". That gap is within chance ({chance}): no detectable difference"
+    text = (
+        f"The LSTM beat the baseline by more than chance in {won} of {len(folds)} folds, "
+        f"with {overall}"
+    )
+    if test.label == "better":
+        text += f". That gap is more than chance ({test.chance()}): the LSTM was better"
+    elif test.label == "worse":
+        text += f". That gap is more than chance ({test.chance()}): the LSTM was worse"
     else:
-        text += f". That gap is unlikely to be chance ({chance})"
+        text += f". No detectable difference ({test.chance()})"
     return (
         f"{text}. Its {level:.0%} one-day band held the actual price on {coverage:.0%} "
         "of those days."

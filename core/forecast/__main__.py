@@ -9,7 +9,8 @@ import argparse
 import json
 import sys
 
-from core import backtest, forecast, prices
+from core import forecast
+from core.forecast import backtest, prices
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,6 +82,13 @@ def _train(args: argparse.Namespace) -> dict:
     ).fit(loaded.series)
     evaluation = model.evaluate()
     check = model.horizon_check(args.horizon, args.level)
+    # the forecast beyond the last date comes from a refit on every day (see refit_all)
+    final = model.refit_all()
+    band = (
+        check.band
+        if final is None
+        else final.future_band(check.steps["lower_q"], check.steps["upper_q"])
+    )
     if args.predictions:
         try:
             evaluation.predictions.rename_axis("date").to_csv(args.predictions, float_format="%.6f")
@@ -93,6 +101,7 @@ def _train(args: argparse.Namespace) -> dict:
         "model": evaluation.model,
         "persistence": evaluation.persistence,
         "skill_ratio": evaluation.skill_ratio,
+        "verdict": evaluation.verdict.as_dict(),
         "reading": evaluation.reading,
         "shrink": model.shrink_,
         "epochs_run": model.epochs_run_,
@@ -107,8 +116,9 @@ def _train(args: argparse.Namespace) -> dict:
                 "lower": float(row.lower),
                 "upper": float(row.upper),
             }
-            for date, row in check.band.iterrows()
+            for date, row in band.iterrows()
         ],
+        "forecast_trained_on": "all days" if final is not None else "days before the test part",
         "band": {
             "level": check.level,
             "coverage_by_step": [float(value) for value in check.steps["coverage"]],
@@ -165,3 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(json.dumps(result))
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -73,7 +73,6 @@ def predictions(
     history: pd.Series,
     test: pd.DataFrame,
     *,
-    show_persistence: bool = True,
     train_fit: pd.DataFrame | None = None,
     future: pd.Series | None = None,
     band: pd.DataFrame | None = None,
@@ -93,8 +92,6 @@ def predictions(
         The whole price series (drawn as "actual" before the test part, for context).
     test : pd.DataFrame
         Index date; columns ``actual``, ``lstm``, ``persistence`` (from ``Forecaster.evaluate``).
-    show_persistence : bool
-        Draw the "tomorrow = today" baseline.
     train_fit : pd.DataFrame, optional
         In-sample LSTM predictions (column ``lstm``) to draw before the boundary.
     future : pd.Series, optional
@@ -148,16 +145,15 @@ def predictions(
             line={"color": LSTM, "width": 2.5, "dash": LSTM_DASH},
         )
     )
-    if show_persistence:
-        figure.add_trace(
-            go.Scatter(
-                x=test.index,
-                y=test["persistence"],
-                name="Tomorrow = today",
-                line={"color": PERSISTENCE, "width": 1.5, "dash": PERSISTENCE_DASH},
-                visible=shown("persistence"),
-            )
+    figure.add_trace(
+        go.Scatter(
+            x=test.index,
+            y=test["persistence"],
+            name="Tomorrow = today",
+            line={"color": PERSISTENCE, "width": 1.5, "dash": PERSISTENCE_DASH},
+            visible=shown("persistence"),
         )
+    )
     for (name, values), colour in zip((overlays or {}).items(), OVERLAYS, strict=False):
         figure.add_trace(
             go.Scatter(

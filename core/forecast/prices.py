@@ -40,15 +40,51 @@ MIN_NUMERIC_SHARE = 0.9  # share of filled cells that must read as numbers for a
 EARLIEST_DATE, LATEST_DATE = pd.Timestamp("1600-01-01"), pd.Timestamp("9999-12-31")
 HOW_TO_FIX = "Upload a CSV export with a date column and at least one price column."
 
-NULL_TOKENS = ["", "null", "NULL", "Null", "None", "none", "N/A", "n/a", "NA", "#N/A", "-", "--",
-               "\u2013", "\u2014", "."]
+NULL_TOKENS = [
+    "",
+    "null",
+    "NULL",
+    "Null",
+    "None",
+    "none",
+    "N/A",
+    "n/a",
+    "NA",
+    "#N/A",
+    "-",
+    "--",
+    "\u2013",
+    "\u2014",
+    ".",
+]
 # Tried in this order; on a tie the earlier one wins, which encodes the usual reading of ambiguous
 # dates: month-first for "/", day-first for "." and "-".
 DATE_FORMATS = (
-    "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d",
-    "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%m.%d.%Y", "%d-%m-%Y", "%m-%d-%Y",
-    "%m/%d/%y", "%d/%m/%y", "%y/%m/%d", "%d.%m.%y", "%y.%m.%d", "%d-%m-%y", "%y-%m-%d", "%m-%d-%y",
-    "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%d-%b-%y",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%Y%m%d",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%m.%d.%Y",
+    "%d-%m-%Y",
+    "%m-%d-%Y",
+    "%m/%d/%y",
+    "%d/%m/%y",
+    "%y/%m/%d",
+    "%d.%m.%y",
+    "%y.%m.%d",
+    "%d-%m-%y",
+    "%y-%m-%d",
+    "%m-%d-%y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%b %d %Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%d-%b-%Y",
+    "%d-%b-%y",
 )
 SUFFIX_SCALE = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 # Literal characters and no \s, so pandas keeps the fast pyarrow path instead of Python's re.
@@ -57,8 +93,21 @@ TIME_OF_DAY = r"[T ]\d{1,2}:\d{2}.*$"
 NUMBERISH = re.compile(r"[-+\u2212]?[$\u20ac\u00a3]?\s?(\d[\d.,]*)\s?[%KMBkmb]?")
 # Column-name keys are lower-case ASCII letters and digits ("Adj. Close" -> "adjclose").
 ADJUSTED_WORDS = ("adj",)
-CLOSE_WORDS = ("close", "last", "schluss", "cierre", "cloture", "fermeture", "chiusura",
-               "zamkniecie", "fechamento", "slot", "price", "ultimo", "kurs")
+CLOSE_WORDS = (
+    "close",
+    "last",
+    "schluss",
+    "cierre",
+    "cloture",
+    "fermeture",
+    "chiusura",
+    "zamkniecie",
+    "fechamento",
+    "slot",
+    "price",
+    "ultimo",
+    "kurs",
+)
 PRICE_WORDS = ("preis", "precio", "prix", "prezzo", "cena", "quote", "value", "nav", "rate")
 VOLUME_WORDS = ("vol", "wolumen", "umsatz", "turnover", "openint", "shares", "trades", "qty")
 CHANGE_WORDS = ("change", "chg", "pct", "percent", "zmiana", "anderung", "var", "diff", "return")
@@ -135,8 +184,9 @@ def load_prices(data: bytes, column: str | None = None) -> PriceData:
     except textio.UploadError:  # price-file errors included: their messages are for the user
         raise
     except Exception as exc:  # any other failure still reaches the user as a readable message
-        raise PriceFileError(f"Could not read the file as a price table ({str(exc)[:200]}). "
-                             f"{HOW_TO_FIX}") from exc
+        raise PriceFileError(
+            f"Could not read the file as a price table ({str(exc)[:200]}). {HOW_TO_FIX}"
+        ) from exc
 
 
 def load_prices_file(path: str | os.PathLike, column: str | None = None) -> PriceData:
@@ -166,8 +216,10 @@ def load_prices_file(path: str | os.PathLike, column: str | None = None) -> Pric
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
-        raise PriceFileError(f"Could not open {os.fspath(path)!r}: {exc.strerror or exc}. "
-                             "Check the path and that the file is readable.") from exc
+        raise PriceFileError(
+            f"Could not open {os.fspath(path)!r}: {exc.strerror or exc}. "
+            "Check the path and that the file is readable."
+        ) from exc
     return load_prices(data, column)
 
 
@@ -189,8 +241,10 @@ def _load(data: bytes, column: str | None) -> PriceData:
 
 
 def _too_big(size: int) -> str:
-    return (f"The file is {size / 2**20:.1f} MB; the limit is {MAX_UPLOAD_MB} MB. Upload a shorter "
-            "history or remove columns you do not need.")
+    return (
+        f"The file is {size / 2**20:.1f} MB; the limit is {MAX_UPLOAD_MB} MB. Upload a shorter "
+        "history or remove columns you do not need."
+    )
 
 
 def _decode(data: bytes) -> tuple[str, list[str]]:
@@ -222,9 +276,11 @@ def _sniff_delimiter(lines: list[str]) -> str:
     """Pick the separator that gives the header most columns and the rows the same count."""
     delimiter = textio.sniff_separator(lines)
     if delimiter is None:
-        raise PriceFileError(f"Found only one column: the first line {lines[0][:80]!r} has no "
-                             "commas, semicolons, tabs or '|'. Need a date column and a price "
-                             "column separated by one of these.")
+        raise PriceFileError(
+            f"Found only one column: the first line {lines[0][:80]!r} has no "
+            "commas, semicolons, tabs or '|'. Need a date column and a price "
+            "column separated by one of these."
+        )
     return delimiter
 
 
@@ -260,14 +316,24 @@ def _decimal_hint(digits: str) -> str | None:
 
 def _read_table(text: str, delimiter: str, mark: str) -> pd.DataFrame:
     try:
-        frame = textio.read_csv(text, delimiter, LIMITS, "The file", skipinitialspace=True,
-                                na_values=NULL_TOKENS, keep_default_na=False,
-                                decimal=mark if mark != delimiter else ".", low_memory=False)
+        frame = textio.read_csv(
+            text,
+            delimiter,
+            LIMITS,
+            "The file",
+            skipinitialspace=True,
+            na_values=NULL_TOKENS,
+            keep_default_na=False,
+            decimal=mark if mark != delimiter else ".",
+            low_memory=False,
+        )
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         detail = textio.parser_problem(exc)
-        raise PriceFileError(f"Could not split the file into columns at {delimiter!r}: {detail}. "
-                             "Every line needs the same number of separators; look for stray "
-                             "separators or quotes on that line.") from exc
+        raise PriceFileError(
+            f"Could not split the file into columns at {delimiter!r}: {detail}. "
+            "Every line needs the same number of separators; look for stray "
+            "separators or quotes on that line."
+        ) from exc
     if frame.empty:
         raise PriceFileError(f"The file has a header line but no data rows. {HOW_TO_FIX}")
     frame.columns = _unique_names([str(name).strip() for name in frame.columns])
@@ -337,9 +403,11 @@ def _find_dates(frame: pd.DataFrame) -> tuple[str, pd.Series, list[str]]:
         if best is None or top > best[0]:
             best = (top, name, [fmt for fmt in DATE_FORMATS if shares[fmt] == top])
     if best is None or best[0] < MIN_DATE_SHARE:
-        raise PriceFileError(f"No date column found among {textio.names_shown(frame.columns)}: "
-                             "no column reads as dates. Need a column of dates such as 2024-01-31, "
-                             "01/31/2024 or 31.01.2024.")
+        raise PriceFileError(
+            f"No date column found among {textio.names_shown(frame.columns)}: "
+            "no column reads as dates. Need a column of dates such as 2024-01-31, "
+            "01/31/2024 or 31.01.2024."
+        )
     _, name, formats = best
     dates, notes = _resolve_order(_date_text(frame[name]), formats)
     return name, dates, notes
@@ -358,20 +426,27 @@ def _sequence_score(dates: pd.Series) -> tuple[int, float, float]:
 
 def _resolve_order(text: pd.Series, formats: list[str]) -> tuple[pd.Series, list[str]]:
     """Read the whole column with each candidate format; keep the most plausible reading."""
-    readings = [(_sequence_score(dates), fmt, dates)
-                for fmt, dates in ((fmt, _parse(text, fmt)) for fmt in formats)]
+    readings = [
+        (_sequence_score(dates), fmt, dates)
+        for fmt, dates in ((fmt, _parse(text, fmt)) for fmt in formats)
+    ]
     score, chosen, dates = max(readings, key=lambda reading: reading[0])
     for other_score, other, other_dates in readings:
         differs = (other_dates != dates) & other_dates.notna() & dates.notna()
         if other_score[0] == score[0] and differs.any():
             example = text[differs].iloc[0]
-            reason = ("that gives an ordered daily sequence" if score > other_score else
-                      "nothing in the file tells them apart and that is the usual order for "
-                      "dates written this way")
-            return dates, [f"Dates like {example} fit both {_describe(chosen)} and "
-                           f"{_describe(other)}; read them as {_describe(chosen)} "
-                           f"({example} = {_spoken(dates[differs].iloc[0])}) because {reason}. "
-                           "If that is wrong, export the file with YYYY-MM-DD dates."]
+            reason = (
+                "that gives an ordered daily sequence"
+                if score > other_score
+                else "nothing in the file tells them apart and that is the usual order for "
+                "dates written this way"
+            )
+            return dates, [
+                f"Dates like {example} fit both {_describe(chosen)} and "
+                f"{_describe(other)}; read them as {_describe(chosen)} "
+                f"({example} = {_spoken(dates[differs].iloc[0])}) because {reason}. "
+                "If that is wrong, export the file with YYYY-MM-DD dates."
+            ]
     return dates, []
 
 
@@ -382,13 +457,22 @@ def _spoken(day: pd.Timestamp) -> str:
 def _describe(date_format: str) -> str:
     """E.g. "%d.%m.%Y" -> "day-first (DD.MM.YYYY)"."""
     pattern = date_format
-    for code, shown in (("%Y", "YYYY"), ("%y", "YY"), ("%m", "MM"), ("%d", "DD"), ("%b", "Mon"),
-                        ("%B", "Month")):
+    for code, shown in (
+        ("%Y", "YYYY"),
+        ("%y", "YY"),
+        ("%m", "MM"),
+        ("%d", "DD"),
+        ("%b", "Mon"),
+        ("%B", "Month"),
+    ):
         pattern = pattern.replace(code, shown)
     codes = {"day": ("%d",), "month": ("%m", "%b", "%B"), "year": ("%Y", "%y")}
-    positions = {part: min((at for code in group if (at := date_format.find(code)) >= 0),
-                           default=len(date_format))
-                 for part, group in codes.items()}
+    positions = {
+        part: min(
+            (at for code in group if (at := date_format.find(code)) >= 0), default=len(date_format)
+        )
+        for part, group in codes.items()
+    }
     return f"{min(positions, key=positions.__getitem__)}-first ({pattern})"
 
 
@@ -435,45 +519,58 @@ def _to_numbers(column: pd.Series, mark: str) -> _Numbers | None:
 
 def _is_default_candidate(name: str, numbers: _Numbers) -> bool:
     key = _key(name)
-    return not (numbers.percent or "%" in name
-                or any(word in key for word in VOLUME_WORDS + CHANGE_WORDS))
+    return not (
+        numbers.percent or "%" in name or any(word in key for word in VOLUME_WORDS + CHANGE_WORDS)
+    )
 
 
 def _pick_column(numbers: dict[str, _Numbers], column: str | None, names: pd.Index) -> str:
     if not numbers:
-        raise PriceFileError(f"No price column found: none of the columns "
-                             f"{textio.names_shown(names)} holds numbers. Need at least one column "
-                             "of prices such as 123.45.")
+        raise PriceFileError(
+            f"No price column found: none of the columns "
+            f"{textio.names_shown(names)} holds numbers. Need at least one column "
+            "of prices such as 123.45."
+        )
     valid = ", ".join(numbers)
     if column is not None:
         wanted = str(column).strip().casefold()
         for name in numbers:
             if name.casefold() == wanted:
                 return name
-        raise PriceFileError(f"Column {column!r} is not one of the file's numeric columns. "
-                             f"Choose one of: {valid}.")
+        raise PriceFileError(
+            f"Column {column!r} is not one of the file's numeric columns. Choose one of: {valid}."
+        )
     candidates = [name for name, read in numbers.items() if _is_default_candidate(name, read)]
     for words in (ADJUSTED_WORDS, CLOSE_WORDS, PRICE_WORDS):
         for name in candidates:
             if any(word in _key(name) for word in words):
                 return name
     if not candidates:
-        raise PriceFileError(f"No price column found: the numeric columns ({valid}) hold volumes "
-                             "or percent changes. Upload a file with a price column such as "
-                             "Close, or pass column= to use one of them anyway.")
+        raise PriceFileError(
+            f"No price column found: the numeric columns ({valid}) hold volumes "
+            "or percent changes. Upload a file with a price column such as "
+            "Close, or pass column= to use one of them anyway."
+        )
     return candidates[-1]
 
 
-def _assemble(frame: pd.DataFrame, dates: pd.Series, numbers: dict[str, _Numbers], chosen: str,
-              notes: list[str]) -> PriceData:
+def _assemble(
+    frame: pd.DataFrame,
+    dates: pd.Series,
+    numbers: dict[str, _Numbers],
+    chosen: str,
+    notes: list[str],
+) -> PriceData:
     price = numbers[chosen]  # rows with a date only
     has_date = dates.notna()
     dated = dates[has_date]
     if price.nonfinite.any():
-        raise PriceFileError(f"Column {chosen} has "
-                             f"{_count(price.nonfinite.sum(), 'NaN or infinite value')}, first on "
-                             f"{dated[price.nonfinite].iloc[0]:%Y-%m-%d}. Replace them with prices "
-                             "or leave those cells empty, then upload again.")
+        raise PriceFileError(
+            f"Column {chosen} has "
+            f"{_count(price.nonfinite.sum(), 'NaN or infinite value')}, first on "
+            f"{dated[price.nonfinite].iloc[0]:%Y-%m-%d}. Replace them with prices "
+            "or leave those cells empty, then upload again."
+        )
     keep = ~price.empty & ~price.unreadable
     table = pd.DataFrame({name: read.values for name, read in numbers.items()})
     table = table.replace([np.inf, -np.inf], np.nan)[keep]
@@ -485,39 +582,57 @@ def _assemble(frame: pd.DataFrame, dates: pd.Series, numbers: dict[str, _Numbers
     row_empty = frame.isna().all(axis=1)
     dropped = [
         (row_empty.sum() + price.empty.sum(), "empty row", "empty rows"),
-        ((~has_date & ~row_empty).sum(), "row with an unreadable date",
-         "rows with unreadable dates"),
-        (price.unreadable.sum(), f"row with an unreadable {chosen}",
-         f"rows with an unreadable {chosen}"),
+        (
+            (~has_date & ~row_empty).sum(),
+            "row with an unreadable date",
+            "rows with unreadable dates",
+        ),
+        (
+            price.unreadable.sum(),
+            f"row with an unreadable {chosen}",
+            f"rows with an unreadable {chosen}",
+        ),
     ]
     changes = [f"dropped {_count(count, one, many)}" for count, one, many in dropped if count]
     if duplicated.any():
         changes.append(f"{_count(duplicated.sum(), 'duplicate date')} (kept the last of each)")
     if not was_sorted:
         changes.append("sorted oldest first")
-    report = (f"{len(table):,} rows, {table.index[0]:%Y-%m-%d} \u2192 "
-              f"{table.index[-1]:%Y-%m-%d}, column {chosen}")
+    report = (
+        f"{len(table):,} rows, {table.index[0]:%Y-%m-%d} \u2192 "
+        f"{table.index[-1]:%Y-%m-%d}, column {chosen}"
+    )
     # volumes and open interest are counts, not prices: never offer them as a price column
-    choices = [name for name in numbers
-               if name == chosen or not any(word in _key(name) for word in VOLUME_WORDS)]
-    return PriceData(table[chosen], chosen, choices, table, "; ".join([report, *changes]),
-                     tuple(notes))
+    choices = [
+        name
+        for name in numbers
+        if name == chosen or not any(word in _key(name) for word in VOLUME_WORDS)
+    ]
+    return PriceData(
+        table[chosen], chosen, choices, table, "; ".join([report, *changes]), tuple(notes)
+    )
 
 
 def _validate(series: pd.Series, name: str) -> None:
     if len(series) < 2:
-        raise PriceFileError(f"Found {_count(len(series), 'row')} with both a date and a {name} "
-                             "price; at least 2 are needed. Upload a longer price history.")
+        raise PriceFileError(
+            f"Found {_count(len(series), 'row')} with both a date and a {name} "
+            "price; at least 2 are needed. Upload a longer price history."
+        )
     bad = series[series <= 0]
     if not bad.empty:
-        raise PriceFileError(f"Column {name} has {_count(len(bad), 'price')} at or below zero "
-                             f"(first on {bad.index[0]:%Y-%m-%d}: {bad.iloc[0]:g}). "
-                             "Prices must be above 0 because the forecaster uses log returns. "
-                             "Pick another column or fix those rows.")
+        raise PriceFileError(
+            f"Column {name} has {_count(len(bad), 'price')} at or below zero "
+            f"(first on {bad.index[0]:%Y-%m-%d}: {bad.iloc[0]:g}). "
+            "Prices must be above 0 because the forecaster uses log returns. "
+            "Pick another column or fix those rows."
+        )
     if series.nunique() == 1:
-        raise PriceFileError(f"Column {name} has the same value ({series.iloc[0]:g}) on every "
-                             "row, so there is no price movement to learn. Pick another column "
-                             "or upload a different file.")
+        raise PriceFileError(
+            f"Column {name} has the same value ({series.iloc[0]:g}) on every "
+            "row, so there is no price movement to learn. Pick another column "
+            "or upload a different file."
+        )
 
 
 def _count(count: int, singular: str, plural: str | None = None) -> str:

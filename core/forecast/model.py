@@ -1,35 +1,8 @@
-"""Many-to-many LSTM forecaster for daily prices, with the persistence baseline beside it.
-
-How it works
-------------
-Prices become daily log returns ``r_t = log(p_t / p_{t-1})``: a scale-free target, so test prices
-above anything seen in training are no problem. The returns are split chronologically into a
-training, a validation and a test part, and standardised with the mean and standard deviation of
-the training part only.
-
-Each window holds ``lookback`` consecutive returns. The LSTM reads it with ``return_sequences=True``
-and a Dense head at every step predicts the *next* day's return at every step, so the target is the
-window shifted by one day and every step is trained (a true many-to-many model). The next-day
-forecast is the last step's output.
-
-Daily returns are close to unpredictable. So that an LSTM with no real skill cannot do worse than
-"tomorrow = today", its predicted return is multiplied by a shrink factor in [0, 1] fitted by least
-squares on the validation part (never the test part). A shrink of 0 means the validation data showed
-no usable signal and the forecast falls back to persistence.
-
-The H-day future forecast is recursive: each predicted return is appended to the window and the
-model is asked again. Its band comes from the errors the same recursive forecast made on the
-validation part: for each step k = 1..H, the empirical quantiles of the k-day log-return error. The
-band's honesty (how often it held the actual price) and the error by step are measured on the test
-part, which nothing is fitted on.
-
-Training keeps the weights of the epoch with the lowest validation loss however it ends: by running
-all epochs, by early stopping, by ``should_stop`` or by an exception raised from a callback (a
-Streamlit rerun interrupts a script that way).
-"""
+"""The many-to-many LSTM forecaster and the persistence baseline (see core.forecast)."""
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Callable
@@ -38,7 +11,22 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core import trading_days
+from core.forecast import trading_days
+from core.forecast.data import (
+    DEFAULT_TEST_SHARE,
+    check_history,
+    chronological_split,
+    log_returns,
+    many_to_many_windows,
+)
+from core.forecast.metrics import Verdict, plain_reading, regression_metrics, verdict
+from core.forecast.uncertainty import (
+    DEFAULT_LEVEL,
+    HorizonCheck,
+    band_reading,
+    check_horizon,
+    error_quantiles,
+)
 from core.progress import ProgressFn, keras_progress_callback
 
 DEFAULT_LOOKBACK = 30
@@ -46,10 +34,7 @@ DEFAULT_EPOCHS = 15
 DEFAULT_UNITS = 32
 DEFAULT_LAYERS = 1
 DEFAULT_HORIZON = 10
-DEFAULT_TEST_SHARE = 0.2
 DEFAULT_SEED = 42
-DEFAULT_LEVEL = 0.8  # share of outcomes the uncertainty band should hold
-VALIDATION_SHARE = 0.15  # of the part before the test part
 BATCH_SIZE = 64
 LEARNING_RATE = 1e-3
 # Batches run per call into TensorFlow: fewer round trips through Python, so a training holds
@@ -57,131 +42,6 @@ LEARNING_RATE = 1e-3
 STEPS_PER_CALL = 16
 PATIENCE = 4
 DROPOUT = 0.1
-MIN_TEST_DAYS = 20
-MIN_VALIDATION_DAYS = 20
-MIN_TRAIN_WINDOWS = 50
-MIN_BAND_SAMPLES = 10  # validation errors needed to measure a band step rather than extrapolate it
-
-
-def required_rows(lookback: int, test_share: float = DEFAULT_TEST_SHARE) -> int:
-    """Smallest number of prices that leaves room for training, validation and test windows."""
-    core_days = lookback + MIN_TRAIN_WINDOWS + MIN_VALIDATION_DAYS + 1
-    with_test = int(np.ceil(core_days / (1.0 - test_share)))
-    return max(with_test, core_days + MIN_TEST_DAYS)
-
-
-def check_history(n_rows: int, lookback: int, test_share: float = DEFAULT_TEST_SHARE) -> None:
-    """Raise ValueError when a series is too short for the chosen lookback and test part."""
-    if not 0.05 <= test_share <= 0.5:
-        raise ValueError(
-            f"The test share is {test_share:.0%}; it must be between 5% and 50%. "
-            "Pick a value in that range."
-        )
-    if lookback < 2:
-        raise ValueError(f"The lookback is {lookback} days; it must be at least 2.")
-    needed = required_rows(lookback, test_share)
-    if n_rows < needed:
-        raise ValueError(
-            f"The series has {n_rows:,} prices; lookback {lookback} plus a {test_share:.0%} test "
-            f"part needs at least {needed:,}. Lower the lookback or upload a longer history."
-        )
-
-
-@dataclass(frozen=True)
-class Split:
-    """Chronological split of the return series: indices into the returns array."""
-
-    train_end: int  # returns[:train_end] are training targets
-    val_end: int  # returns[train_end:val_end] are validation targets; the rest is the test part
-
-
-def chronological_split(
-    n_returns: int, lookback: int, test_share: float, test_days: int | None = None
-) -> Split:
-    """Split ``n_returns`` returns into training, validation and test parts, oldest first.
-
-    ``test_days``, when given, fixes the size of the test part instead of ``test_share``.
-    """
-    if test_days is None:
-        n_test = max(MIN_TEST_DAYS, int(round(n_returns * test_share)))
-    elif test_days < 1:
-        raise ValueError(f"The test part has {test_days} days; it needs at least 1.")
-    else:
-        n_test = test_days
-    before_test = n_returns - n_test
-    n_val = max(MIN_VALIDATION_DAYS, int(round(before_test * VALIDATION_SHARE)))
-    train_end = before_test - n_val
-    if train_end - lookback < MIN_TRAIN_WINDOWS:
-        raise ValueError(
-            f"Only {max(train_end - lookback, 0)} training windows are left after the split; "
-            f"at least {MIN_TRAIN_WINDOWS} are needed. Lower the lookback or the test share, "
-            "or upload a longer history."
-        )
-    return Split(train_end=train_end, val_end=before_test)
-
-
-def log_returns(prices: np.ndarray) -> np.ndarray:
-    """Daily log returns of a positive price array (one shorter than the input)."""
-    return np.diff(np.log(np.asarray(prices, dtype=np.float64)))
-
-
-def many_to_many_windows(values: np.ndarray, lookback: int, last_targets: range):
-    """Inputs and per-step targets for every window whose last target index is in ``last_targets``.
-
-    The window predicting target index ``t`` reads ``values[t - lookback : t]`` and its per-step
-    targets are ``values[t - lookback + 1 : t + 1]``: the input shifted one day ahead.
-    """
-    starts = np.arange(last_targets.start, last_targets.stop) - lookback
-    offsets = np.arange(lookback)
-    inputs = values[starts[:, None] + offsets]
-    targets = values[starts[:, None] + offsets + 1]
-    return inputs[..., None].astype("float32"), targets[..., None].astype("float32")
-
-
-def regression_metrics(actual: np.ndarray, predicted: np.ndarray, previous: np.ndarray) -> dict:
-    """RMSE, MAE, MAPE (%) and directional accuracy of next-day price predictions.
-
-    Directional accuracy is the share of days whose predicted move (up or down from the previous
-    close) has the sign of the actual move; it is ``None`` when the predictor never calls a move,
-    as for persistence.
-    """
-    actual, predicted, previous = (
-        np.asarray(a, dtype=np.float64) for a in (actual, predicted, previous)
-    )
-    errors = predicted - actual
-    predicted_move = np.sign(predicted - previous)
-    actual_move = np.sign(actual - previous)
-    called = predicted_move != 0
-    direction = (
-        float(np.mean(predicted_move[called] == actual_move[called])) if called.any() else None
-    )
-    return {
-        "rmse": float(np.sqrt(np.mean(errors**2))),
-        "mae": float(np.mean(np.abs(errors))),
-        "mape": float(np.mean(np.abs(errors) / np.abs(actual)) * 100.0),
-        "directional_accuracy": direction,
-    }
-
-
-def plain_reading(model_metrics: dict, baseline_metrics: dict) -> str:
-    """One plain-English sentence saying whether the LSTM beat "tomorrow = today"."""
-    ratio = model_metrics["rmse"] / baseline_metrics["rmse"]
-    change = abs(1.0 - ratio)
-    typical = f"The LSTM's typical next-day error was {model_metrics['rmse']:,.2f}"
-    baseline = f"“tomorrow = today” missed by {baseline_metrics['rmse']:,.2f}"
-    if ratio < 0.9995:
-        return (
-            f"{typical}, {change:.1%} smaller than {baseline}: the LSTM beat the simple baseline."
-        )
-    if ratio <= 1.0005:
-        return (
-            f"{typical}, the same as {baseline}: the LSTM found no signal beyond today's price, "
-            "which is normal for daily stock prices."
-        )
-    return (
-        f"{typical}, {change:.1%} larger than {baseline}: "
-        "the LSTM did not beat the simple baseline."
-    )
 
 
 @dataclass(frozen=True)
@@ -194,52 +54,11 @@ class Evaluation:
     skill_ratio: float
     up_day_share: float
     reading: str
-
-
-@dataclass(frozen=True)
-class HorizonCheck:
-    """The H-day forecast with its band, and how the band and the errors held up on the test part.
-
-    ``steps`` has one row per step ahead (index ``step`` = 1..H) and columns ``lower_q`` and
-    ``upper_q`` (log-return error quantiles from validation), ``validation_samples``, ``measured``
-    (False where too few validation errors existed and the width was extrapolated by the square
-    root of the step), ``coverage`` (share of test cases inside the band), ``test_samples``,
-    ``lstm_rmse`` and ``persistence_rmse`` (price units, on the test part).
-    ``band`` has index date and columns ``forecast``, ``lower``, ``upper``.
-    """
-
-    level: float
-    steps: pd.DataFrame
-    band: pd.DataFrame
-    reading: str
-
-
-def band_reading(level: float, steps: pd.DataFrame) -> str:
-    """One sentence on how often the band held the actual price on the test part."""
-    first = steps.iloc[0]
-    text = (
-        f"The {level:.0%} band covered {first['coverage']:.0%} of "
-        f"{int(first['test_samples']):,} test days one day ahead"
-    )
-    last = steps.iloc[-1]
-    if len(steps) > 1 and last["test_samples"] > 0:
-        text += f" and {last['coverage']:.0%} {len(steps)} days ahead"
-    gap = first["coverage"] - level
-    if abs(gap) <= 0.05:
-        verdict = "close to its promise"
-    elif gap < 0:
-        verdict = "too narrow: real moves were wilder than on the validation days"
-    else:
-        verdict = "wider than needed: the test days were calmer than the validation days"
-    return f"{text} (aim: {level:.0%}); one day ahead it is {verdict}."
+    verdict: Verdict  # the LSTM against persistence, significance-tested
 
 
 class Persistence:
     """The honest baseline: tomorrow's price equals today's."""
-
-    def fit(self, series: pd.Series) -> Persistence:
-        self.last_price_ = float(series.iloc[-1])
-        return self
 
     def predict_next(self, previous_prices: np.ndarray) -> np.ndarray:
         return np.asarray(previous_prices, dtype=np.float64)
@@ -300,7 +119,7 @@ class Forecaster:
         Parameters
         ----------
         series : pd.Series
-            Positive prices on an ascending DatetimeIndex (as returned by ``core.prices``).
+            Positive prices on an ascending DatetimeIndex (as returned by ``core.forecast.prices``).
         progress : callable, optional
             Called with a :class:`core.progress.EpochReport` after every epoch.
         should_stop : callable, optional
@@ -311,7 +130,8 @@ class Forecaster:
         -------
         Forecaster
             ``self``, with ``model_``, ``mean_``, ``std_``, ``shrink_``, ``history_``, ``split_``,
-            ``series_``, ``epochs_run_``, ``best_epoch_``, ``stopped_`` and ``train_seconds_``.
+            ``series_``, ``epochs_run_``, ``best_epoch_``, ``stopped_``, ``train_seconds_`` and
+            ``all_days_`` (False: the test part was held out).
 
         Raises
         ------
@@ -384,10 +204,100 @@ class Forecaster:
                 self.best_epoch_ = best.epoch
                 self.stopped_ = interrupted or bool(asked_to_stop)
                 self.train_seconds_ = time.perf_counter() - started
+                self.all_days_ = False  # True only for refit_all's copy
                 self.shrink_ = self._fit_shrink(val_x, returns[split.train_end : split.val_end])
         if not hasattr(self, "shrink_"):
             raise ValueError("Training stopped before the first epoch finished; train again.")
         return self
+
+    def refit_all(
+        self,
+        progress: ProgressFn | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Forecaster | None:
+        """A copy with the same settings, trained on every day of the series for the future.
+
+        The held-out fit measured everything (scores, band); this copy learns from the newest
+        days too, which the forecast beyond the last date needs most. It trains for the best
+        epoch count the held-out fit found (nothing is left to stop it early), is scaled with
+        all days' returns, and keeps the held-out fit's shrink, which only held-out days can
+        measure. Its ``evaluate`` and ``horizon_check`` would score it on days it trained on: use
+        it for ``forecast`` and :meth:`future_band` only.
+
+        Returns
+        -------
+        Forecaster or None
+            The refitted copy, or None when ``should_stop`` stopped it before the last epoch.
+        """
+        self._require_fitted()
+        returns = self.returns_
+        mean, std = float(returns.mean()), float(returns.std()) or 1.0
+        inputs, targets = many_to_many_windows(
+            (returns - mean) / std, self.lookback, range(self.lookback, len(returns))
+        )
+        import keras
+
+        keras.utils.set_random_seed(self.seed)
+        model = self._build_model(keras)
+        shape = (self.lookback, self.units, self.layers)
+        trainer = _TRAINERS.lease(shape, lambda: self._compiled_trainer(keras))
+        _reset_trainer(trainer, model)
+        stopped = []
+
+        def stop_now() -> bool:
+            if should_stop is not None and should_stop():
+                stopped.append(True)
+                return True
+            return False
+
+        started = time.perf_counter()
+        try:
+            trainer.fit(
+                inputs,
+                targets,
+                epochs=self.best_epoch_,
+                batch_size=BATCH_SIZE,
+                shuffle=True,
+                callbacks=[
+                    keras.callbacks.TerminateOnNaN(),
+                    keras_progress_callback(progress, self.best_epoch_, stop_now),
+                ],
+                verbose=0,
+            )
+            model.set_weights(trainer.get_weights())
+        finally:
+            _TRAINERS.give_back(shape, trainer)
+        if stopped or not all(np.all(np.isfinite(w)) for w in model.get_weights()):
+            return None
+        final = copy.copy(self)
+        final.model_, final.mean_, final.std_ = model, mean, std
+        final.train_seconds_ = time.perf_counter() - started
+        final.epochs_run_ = self.best_epoch_
+        final.all_days_ = True
+        return final
+
+    def future_band(self, lower: np.ndarray, upper: np.ndarray) -> pd.DataFrame:
+        """The recursive forecast beyond the last date with a band of log-return error quantiles.
+
+        ``lower`` and ``upper`` hold one quantile per step ahead (from ``horizon_check``'s
+        ``steps``); the result has index date and columns ``forecast``, ``lower``, ``upper``.
+        """
+        self._require_fitted()
+        lower, upper = np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
+        horizon = len(lower)
+        check_horizon(horizon)
+        path = np.cumsum(
+            self._recursive_returns(self._origin_windows([len(self.returns_)]), horizon)[0]
+        )
+        last = float(self.series_.iloc[-1])
+        return pd.DataFrame(
+            {
+                "forecast": last * np.exp(path),
+                "lower": last * np.exp(path + lower),
+                "upper": last * np.exp(path + upper),
+            },
+            index=self._future_dates(horizon),
+        )
 
     def _forget(self) -> None:
         """Drop what an earlier fit learned, so a failed refit never looks fitted."""
@@ -411,12 +321,13 @@ class Forecaster:
     def _validated_prices(series: pd.Series) -> pd.Series:
         if not isinstance(series, pd.Series) or not isinstance(series.index, pd.DatetimeIndex):
             raise ValueError(
-                "Expected a price series with dates as its index; load it with core.prices."
+                "Expected a price series with dates as its index; load it with "
+                "core.forecast.prices."
             )
         values = series.to_numpy(dtype=np.float64)
         if not np.all(np.isfinite(values)) or np.any(values <= 0):
             raise ValueError(
-                "Prices must be finite and above zero; clean the series with core.prices."
+                "Prices must be finite and above zero; clean the series with core.forecast.prices."
             )
         if not series.index.is_monotonic_increasing:
             series = series.sort_index()
@@ -500,21 +411,19 @@ class Forecaster:
             {"actual": actual, "lstm": lstm, "persistence": baseline},
             index=self.series_.index[target_idx],
         )
+        # Every score, direction included, comes from this one forecast: a zero shrink calls
+        # no move, so its direction is None like persistence's.
         model_metrics = regression_metrics(actual, lstm, previous)
-        if self.shrink_ == 0.0:
-            # A zero shrink forecasts no move; use the raw model's direction calls instead.
-            raw = previous * np.exp(self._last_step_returns(test_x))
-            model_metrics["directional_accuracy"] = regression_metrics(actual, raw, previous)[
-                "directional_accuracy"
-            ]
         baseline_metrics = regression_metrics(actual, baseline, previous)
+        tested = verdict(actual, lstm, baseline)
         return Evaluation(
             predictions=frame,
             model=model_metrics,
             persistence=baseline_metrics,
             skill_ratio=model_metrics["rmse"] / baseline_metrics["rmse"],
             up_day_share=float(np.mean(actual > previous)),
-            reading=plain_reading(model_metrics, baseline_metrics),
+            reading=plain_reading(model_metrics, baseline_metrics, tested),
+            verdict=tested,
         )
 
     def fitted_train(self) -> pd.DataFrame:
@@ -536,7 +445,7 @@ class Forecaster:
         the next step is predicted.
         """
         self._require_fitted()
-        _check_horizon(horizon)
+        check_horizon(horizon)
         returns = self._recursive_returns(self._origin_windows([len(self.returns_)]), horizon)
         values = float(self.series_.iloc[-1]) * np.exp(np.cumsum(returns[0]))
         return pd.Series(values, index=self._future_dates(horizon), name="forecast")
@@ -551,12 +460,12 @@ class Forecaster:
         started from every test day. Nothing is fitted on the test part.
         """
         self._require_fitted()
-        _check_horizon(horizon)
+        check_horizon(horizon)
         if not 0.5 <= level <= 0.99:
             raise ValueError(f"The band level is {level:.0%}; pick from 50% to 99%.")
         split, n_returns = self.split_, len(self.returns_)
         val_errors, _, _ = self._step_errors(split.train_end, split.val_end, horizon)
-        lower, upper, counts, measured = _error_quantiles(val_errors, level)
+        lower, upper, counts, measured = error_quantiles(val_errors, level)
         test_errors, predicted, origins = self._step_errors(split.val_end, n_returns, horizon)
 
         inside = (test_errors >= lower) & (test_errors <= upper)
@@ -584,17 +493,7 @@ class Forecaster:
                 index=pd.RangeIndex(1, horizon + 1, name="step"),
             )
 
-        future = self._recursive_returns(self._origin_windows([n_returns]), horizon)[0]
-        path = np.cumsum(future)
-        last = float(self.series_.iloc[-1])
-        band = pd.DataFrame(
-            {
-                "forecast": last * np.exp(path),
-                "lower": last * np.exp(path + lower),
-                "upper": last * np.exp(path + upper),
-            },
-            index=self._future_dates(horizon),
-        )
+        band = self.future_band(lower, upper)
         return HorizonCheck(level=level, steps=steps, band=band, reading=band_reading(level, steps))
 
     def _origin_windows(self, origins) -> np.ndarray:
@@ -656,31 +555,6 @@ class Forecaster:
         return int(self.model_.count_params())
 
 
-def _check_horizon(horizon: int) -> None:
-    if not 1 <= horizon <= 60:
-        raise ValueError(f"The horizon is {horizon} days; pick from 1 to 60.")
-
-
-def _error_quantiles(errors: np.ndarray, level: float):
-    """Per-step lower and upper error quantiles; too-thin steps widen like the square root of k.
-
-    Step 1 always has enough errors: the validation part holds at least MIN_VALIDATION_DAYS.
-    """
-    tail = (1.0 - level) / 2.0
-    counts = np.isfinite(errors).sum(axis=0)
-    measured = counts >= MIN_BAND_SAMPLES
-    lower, upper = np.empty(errors.shape[1]), np.empty(errors.shape[1])
-    last = 0
-    for step in range(errors.shape[1]):
-        if measured[step]:
-            lower[step], upper[step] = np.nanquantile(errors[:, step], [tail, 1.0 - tail])
-            last = step
-        else:
-            widen = np.sqrt((step + 1) / (last + 1))
-            lower[step], upper[step] = lower[last] * widen, upper[last] * widen
-    return lower, upper, counts, measured
-
-
 class _TrainerPool:
     """Compiled training models, reused across fits of the same shape.
 
@@ -720,7 +594,8 @@ def _reset_trainer(trainer, fresh) -> None:
         target.assign(source)
     optimizer = trainer.optimizer
     for variable in optimizer.variables:
-        if variable is not optimizer._learning_rate:  # noqa: SLF001 - keep the learning rate
+        # a constant learning rate is itself an optimizer variable, returned by the property
+        if variable is not optimizer.learning_rate:
             variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
 
 
@@ -744,9 +619,3 @@ def _best_weights_tracker(keras):
                 self.weights = self.model.get_weights()
 
     return _BestWeights()
-
-
-if __name__ == "__main__":
-    from core.forecast_cli import main
-
-    raise SystemExit(main())

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
-from core import forecast, forecast_export
-from core.backtest import Backtest
+from core import forecast
 from core.forecast import Evaluation, Forecaster, HorizonCheck
+from core.forecast import export as forecast_export
+from core.forecast.backtest import Backtest
+from core.forecast.metrics import Verdict
 from core.progress import PhaseReport
 
 # Share of the progress bar the epochs fill; the checks after training fill the rest.
@@ -40,17 +43,36 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
 
 
-def skill_reading(ratio: float) -> str:
-    """The skill ratio's reading: what the scale means, then what this value says.
+def skill_reading(ratio: float, tested: Verdict) -> str:
+    """The skill ratio's reading: what the scale means, then what this value and its test say.
 
-    Within 0.05% of 1 counts as a tie, the same threshold as the headline sentence.
+    Within 0.05% of 1 reads as the same error; whether a gap counts comes from ``tested``.
     """
     scale = "LSTM error ÷ “tomorrow = today” error: below 1 means the LSTM was better"
     if ratio < 0.9995:
-        return f"{scale}. At {ratio:.3f} the LSTM beat it, with {1 - ratio:.1%} less error."
-    if ratio <= 1.0005:
-        return f"{scale}. At {ratio:.3f} it is a tie: the LSTM added nothing to today's price."
-    return f"{scale}. At {ratio:.3f} the LSTM lost: its error was {ratio - 1:.1%} larger."
+        size = f"At {ratio:.3f} the LSTM's error was {1 - ratio:.1%} smaller"
+    elif ratio <= 1.0005:
+        size = f"At {ratio:.3f} the two errors were the same"
+    else:
+        size = f"At {ratio:.3f} the LSTM's error was {ratio - 1:.1%} larger"
+    if tested.label == "better":
+        return f"{scale}. {size}, more than chance: the LSTM beat it ({tested.chance()})."
+    if tested.label == "worse":
+        return f"{scale}. {size}, more than chance: the LSTM did worse ({tested.chance()})."
+    return f"{scale}. {size}; no detectable difference ({tested.chance()})."
+
+
+def direction_reading(direction: float | None, up_day_share: float) -> str:
+    """What the share of moves called right means, or why there is none."""
+    if direction is None:
+        return (
+            "The LSTM called no move: with no usable signal it fell back to tomorrow = today, "
+            "which never says up or down."
+        )
+    return (
+        "How often the LSTM called the day's move up or down correctly; "
+        f"{up_day_share:.1%} of test days went up; always saying “up” scores that."
+    )
 
 
 def readings(evaluation: Evaluation, forecaster: Forecaster) -> list[Reading]:
@@ -74,7 +96,7 @@ def readings(evaluation: Evaluation, forecaster: Forecaster) -> list[Reading]:
         Reading(
             "Skill ratio",
             f"{ratio:.3f}",
-            skill_reading(ratio),
+            skill_reading(ratio, evaluation.verdict),
         ),
         Reading(
             "Average miss (MAPE)",
@@ -85,8 +107,7 @@ def readings(evaluation: Evaluation, forecaster: Forecaster) -> list[Reading]:
         Reading(
             "Direction right",
             _percent(direction),
-            "How often the LSTM called the day's move up or down correctly; "
-            f"{evaluation.up_day_share:.1%} of test days went up; always saying “up” scores that.",
+            direction_reading(direction, evaluation.up_day_share),
         ),
         Reading(
             "Signal kept",
@@ -157,7 +178,7 @@ def predictions_csv(evaluation: Evaluation, band: pd.DataFrame | None = None) ->
 
 def model_bytes(forecaster: Forecaster, source: str | None = None) -> bytes:
     """The trained forecaster as a zip: a Keras model from prices to the app's forecast, its
-    JSON facts and a README (see ``core.forecast_export``)."""
+    JSON facts and a README (see ``core.forecast.export``)."""
     return forecast_export.export_bundle(forecaster, source)
 
 
@@ -196,15 +217,16 @@ def horizon_readings(check: HorizonCheck) -> list[Reading]:
 
 def backtest_readings(result: Backtest) -> list[Reading]:
     """The backtest's headline numbers, each with a reading."""
-    beaten = sum(fold.skill_ratio < 1.0 for fold in result.folds)
+    beaten = result.folds_won
     folds = len(result.folds)
     days = len(result.predictions)
     return [
         Reading(
             "Folds won by the LSTM",
             f"{beaten} of {folds}",
-            "Each fold retrains from scratch on the days before its test block; a real edge "
-            "should win most folds, not just one.",
+            "Folds where the LSTM's error was smaller by more than chance (Diebold–Mariano, "
+            "5%). Each fold retrains from scratch on the days before its test block; a real "
+            "edge should win most folds, not just one.",
         ),
         Reading(
             "Skill ratio over all folds",
@@ -234,6 +256,9 @@ def backtest_table(result: Backtest) -> pd.DataFrame:
             "LSTM RMSE": table["lstm_rmse"].map("{:,.2f}".format),
             "Tomorrow = today RMSE": table["persistence_rmse"].map("{:,.2f}".format),
             "Skill ratio": table["skill_ratio"].map("{:.3f}".format),
+            "Verdict": [
+                f"{fold.verdict.label} (p = {fold.verdict.p_value:.2f})" for fold in result.folds
+            ],
             "Band held": table["band_coverage"].map("{:.0%}".format),
         },
         index=pd.Index(table.index, name="Fold"),
@@ -250,7 +275,7 @@ def column_choice(
     columns : list of str
         The file's price columns.
     best : str
-        The column :mod:`core.prices` picks for the file.
+        The column :mod:`core.forecast.prices` picks for the file.
     asked : str, optional
         The column a link asked for; pass it only for the data that link named.
     """
@@ -270,11 +295,17 @@ def train_run(series: pd.Series, settings: Mapping, report, should_stop) -> dict
     later step starts; ``should_stop`` is polled after every batch, and a stop keeps the best
     epoch so far.
 
+    After the held-out evaluation, the same settings are retrained on every day for the best
+    epoch count found (:meth:`Forecaster.refit_all`): the H-day forecast and its band come from
+    that refit, with the band's width measured by the held-out model. Every score stays the
+    held-out model's.
+
     Returns
     -------
     dict
-        ``model``, ``evaluation``, ``check``, ``future``, ``train_fit``, ``settings`` and
-        ``series``.
+        ``model`` (held out), ``final`` (the refit on all days, None when stopped first),
+        ``evaluation``, ``check`` (its ``band`` from ``final`` when there is one), ``future``,
+        ``train_fit``, ``settings`` and ``series``.
 
     Raises
     ------
@@ -289,10 +320,17 @@ def train_run(series: pd.Series, settings: Mapping, report, should_stop) -> dict
     horizon = int(settings["horizon"])
     report(PhaseReport(f"Checking the forecast {horizon} days ahead", TRAINING_SHARE + 0.05))
     check = model.horizon_check(horizon)
-    report(PhaseReport("Replaying the training days", TRAINING_SHARE + 0.1))
+    report(PhaseReport("Replaying the training days", TRAINING_SHARE + 0.08))
     train_fit = model.fitted_train()
+    report(PhaseReport("Retraining on all days for the forecast", TRAINING_SHARE + 0.1))
+    final = model.refit_all(should_stop=should_stop)
+    if final is not None:
+        # the scores and the band's width stay the held-out model's; the path is the refit's
+        band = final.future_band(check.steps["lower_q"], check.steps["upper_q"])
+        check = dataclasses.replace(check, band=band)
     return {
         "model": model,
+        "final": final,
         "evaluation": evaluation,
         "check": check,
         "future": check.band["forecast"],
@@ -309,7 +347,9 @@ def run_record(
     return {
         "label": f"Run {number}",
         "settings": dict(settings),
+        "val_loss": forecaster.history_["val_loss"][forecaster.best_epoch_ - 1],
         "skill_ratio": evaluation.skill_ratio,
+        "verdict": evaluation.verdict.label,
         "rmse": evaluation.model["rmse"],
         "direction": evaluation.model["directional_accuracy"],
         "coverage": float(check.steps["coverage"].iloc[0]),
@@ -333,14 +373,36 @@ def run_status(number: int, settings: Mapping, forecaster: Forecaster) -> str:
     return f"Run {number}: trained {epochs} in {seconds} on {where}"
 
 
+HISTORY_CAUTION = (
+    "Compare runs on validation loss (lower is better): the test scores are shown for reading "
+    "only, since picking the run with the best test score would tune on the test part and "
+    "flatter it."
+)
+
+
 def history_table(runs: list[dict]) -> pd.DataFrame:
-    """One row per run of the session, newest last; what decides (skill) first, settings after."""
+    """One row per run of the session, newest last: validation loss (what compares runs) first,
+    then the test scores, then the settings.
+
+    "Lowest" marks the run with the lowest validation loss among runs on the same data, column
+    and test share (other data or splits give validation losses on other days).
+    """
+    best: dict[tuple, float] = {}
+    for run in runs:
+        part = _same_days(run)
+        best[part] = min(best.get(part, float("inf")), run["val_loss"])
     return pd.DataFrame(
         [
             {
                 "Run": run["label"],
-                "Skill ratio": f"{run['skill_ratio']:.3f}",
-                "RMSE": f"{run['rmse']:,.2f}",
+                "Validation loss": f"{run['val_loss']:.4f}"
+                + (
+                    " (lowest)"
+                    if len(runs) > 1 and run["val_loss"] == best[_same_days(run)]
+                    else ""
+                ),
+                "Test skill ratio": f"{run['skill_ratio']:.3f} ({run['verdict']})",
+                "Test RMSE": f"{run['rmse']:,.2f}",
                 "Band held (day 1)": f"{run['coverage']:.0%}",
                 "Data": f"{run['settings']['data']} · {run['settings']['column']}",
                 "Lookback": run["settings"]["lookback"],
@@ -354,6 +416,11 @@ def history_table(runs: list[dict]) -> pd.DataFrame:
             for run in runs
         ]
     ).set_index("Run")
+
+
+def _same_days(run: dict) -> tuple:
+    settings = run["settings"]
+    return settings["data"], settings["column"], settings["test_share"]
 
 
 def read_setup(params: Mapping[str, object], samples: list[str]) -> tuple[dict, list[str]]:

@@ -21,8 +21,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from core import trading_days
-from core.forecast import Forecaster
+from core.forecast import Forecaster, trading_days
 
 FILE_NAME = "lstm_forecaster.zip"
 MIME = "application/zip"
@@ -109,6 +108,14 @@ def model_info(forecaster: Forecaster, source: str | None = None) -> dict:
             "training_days": [day(1), day(split.train_end)],
             "validation_days": [day(split.train_end + 1), day(split.val_end)],
             "test_days": [day(split.val_end + 1), day(-1)],
+        }
+        if not forecaster.all_days_
+        else {
+            "first_price": day(0),
+            "last_price": day(-1),
+            "training_days": [day(1), day(-1)],
+            "note": "retrained on every day for the forecast, for the best epoch count of a fit "
+            f"that held out {day(split.train_end + 1)} to {day(-1)} to measure it",
         },
         "inside_the_model": {
             "log_return_mean": forecaster.mean_,
