@@ -264,8 +264,8 @@ def forecast_source(result: dict) -> str:
             "score above is from the model that never saw the test part."
         )
     return (
-        "This forecast comes from the model trained without the test part: the retraining on "
-        "all days was stopped."
+        "This forecast comes from the model trained without the test part: Stop was pressed, so "
+        "the retraining on all days was skipped or cut short."
     )
 
 
