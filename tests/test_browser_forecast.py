@@ -97,7 +97,8 @@ def test_stop_keeps_the_best_epoch_and_ends_the_training(page, app_url):
     page.get_by_text("Skill ratio", exact=True).first.wait_for(timeout=60_000)
     assert page.get_by_text("nothing to keep").count() == 0
     page.get_by_text("1 run in this session").wait_for(timeout=60_000)
-    assert "(stopped)" in page.locator('[data-testid="stTable"]').inner_text()
+    history = page.locator('[data-testid="stTable"]').filter(has_text="Validation loss")
+    assert "(stopped)" in history.inner_text()
     support.wait_until_idle(page)
     assert price_box(page) == "Adj Close"
     assert url_column(page) == "Adj Close"
