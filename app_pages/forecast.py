@@ -1,8 +1,8 @@
 """Stock forecast: upload prices, train a many-to-many LSTM, compare it with tomorrow = today.
 
 Settings live in the URL (``st.query_params``) so a setup can be bookmarked. Training runs as a
-job off this script's thread (``core.jobs``): the page stays live, a fragment draws its progress,
-and Stop ends it within a batch while keeping its best epoch.
+job off this script's thread (``core.jobs``): the page draws its progress as it polls it, a rerun
+never interrupts it, and Stop ends it within a batch while keeping its best epoch.
 """
 
 import hashlib
@@ -13,6 +13,7 @@ from core.forecast import backtest, presentation, prices, report
 from core.paths import SAMPLES
 from ui import explain as ui_explain
 from ui import forecast as ui_forecast
+from ui import style
 
 SAMPLE_NAMES = {path.stem: label for label, path in SAMPLES.items()}
 FORECAST_TERMS = [
@@ -125,6 +126,7 @@ presenting = st.toggle("Presentation mode", key="presentation", help="Hide the c
 try:
     if presenting:
         st.set_page_config(initial_sidebar_state="collapsed")  # the chart gets the whole screen
+        style.presentation_text()
         # the data of the last normal-mode run, else the link's sample
         sample_name = st.session_state["sample"]
         default_data = (sample_name, SAMPLES[sample_name].read_bytes(), setup["column"])

@@ -164,6 +164,15 @@ def test_presentation_mode_is_readable_from_the_back_of_a_room(browser, app_url,
     # prediction and actual differ in colour and in dash style
     lstm, actual = line_style(page, "LSTM prediction"), line_style(page, "Actual")
     assert lstm["colour"] != actual["colour"] and lstm["dash"] != actual["dash"]
+    # the text around the charts (card readings, captions) is enlarged too
+    text_sizes = page.evaluate(
+        """() => [...document.querySelectorAll(
+            '[data-testid="stMain"] [data-testid="stCaptionContainer"],'
+            + ' [data-testid="stMain"] [data-testid="stMarkdownContainer"] p')]
+            .filter(element => element.offsetParent !== null && element.innerText.trim())
+            .map(element => parseFloat(getComputedStyle(element).fontSize))"""
+    )
+    assert text_sizes and min(text_sizes) >= 18, f"page text under 18 px: {sorted(text_sizes)[:5]}"
     page.get_by_text("Predicted against actual prices").first.scroll_into_view_if_needed()
     support.ROOT.joinpath("screenshots").mkdir(exist_ok=True)
     page.screenshot(path=str(support.ROOT / "screenshots" / f"presentation_{theme}.png"))

@@ -78,7 +78,7 @@ def url_column(page) -> str | None:
 
 
 def test_stop_keeps_the_best_epoch_and_ends_the_training(page, app_url):
-    page.goto(f"{app_url}/forecast?sample=sp500&lookback=30&epochs=100&units=32&layers=1")
+    page.goto(f"{app_url}/forecast?sample=sp500&lookback=60&epochs=100&units=64&layers=2")
     page.get_by_role("button", name="Train the LSTM").wait_for(timeout=60_000)
     support.wait_until_idle(page)
     assert price_box(page) == "Adj Close"
@@ -91,8 +91,9 @@ def test_stop_keeps_the_best_epoch_and_ends_the_training(page, app_url):
     stopped = page.get_by_text(re.compile(r"Training was stopped after \d+ of 100 epochs"))
     stopped.wait_for(timeout=TRAIN_TIMEOUT_MS)
     run = int(re.search(r"after (\d+) of 100", stopped.inner_text()).group(1))
-    # the job ended within the epoch that was running when Stop was pressed
-    assert seen <= run <= seen + 1
+    # the job ended promptly: within the epoch that was running when Stop was pressed, or the
+    # next one when the click reached the server as an epoch ended (epochs take seconds here)
+    assert seen <= run <= seen + 2
     page.get_by_text("Skill ratio", exact=True).first.wait_for(timeout=60_000)
     assert page.get_by_text("nothing to keep").count() == 0
     page.get_by_text("1 run in this session").wait_for(timeout=60_000)

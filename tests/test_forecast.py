@@ -6,7 +6,7 @@ import pytest
 from core import forecast
 from core.forecast import Forecaster
 from core.forecast.metrics import TEST_NAME, Verdict, chance_words, verdict
-from core.forecast.report import direction_reading, skill_reading
+from core.forecast.report import direction_reading, history_table, skill_reading
 from tests.conftest import noisy_sine_prices, random_walk_prices
 
 
@@ -291,6 +291,25 @@ def test_skill_reading_says_what_its_number_and_test_say(ratio, test, says, neve
     assert reading.startswith("LSTM error ÷ “tomorrow = today” error: below 1 means the LSTM")
     assert all(part in reading for part in says) and never not in reading
     assert f"{ratio:.3f}" in reading
+
+
+def test_history_table_shows_what_decides_first_and_the_horizon():
+    settings = {
+        "data": "walk.csv", "column": "Close", "lookback": 10, "epochs": 5, "units": 8,
+        "layers": 1, "horizon": 7, "test_share": 0.2, "seed": 1,
+    }  # fmt: skip
+    run = {
+        "label": "Run 1", "settings": settings, "skill_ratio": 0.9912, "rmse": 1.5,
+        "coverage": 0.8, "epochs_run": 3, "stopped": True, "val_loss": 0.91,
+        "verdict": "no detectable difference",
+    }  # fmt: skip
+    table = history_table([run])
+    # validation loss compares runs; the test scores follow it
+    assert list(table.columns[:4]) == [
+        "Validation loss", "Test skill ratio", "Test RMSE", "Band held (day 1)",
+    ]  # fmt: skip
+    assert table.loc["Run 1", "Horizon"] == "7 days"
+    assert table.loc["Run 1", "Epochs"] == "3 of 5 (stopped)"
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core import jobs
+from core.forecast import prices
 from core.forecast import report as forecast_report
 from core.forecast.metrics import TEST_NAME, Verdict
 from core.progress import EpochReport, PhaseReport
@@ -230,20 +232,25 @@ def test_two_runs_fill_the_history_can_be_overlaid_and_cleared():
     assert "forecast_result" in at.session_state
 
 
+def walk_settings(epochs: int) -> dict:
+    return {
+        "data": "walk.csv", "column": "Close", "lookback": 10, "epochs": epochs, "units": 4,
+        "layers": 1, "horizon": 10, "test_share": 0.2, "seed": 42,
+    }  # fmt: skip
+
+
 def test_stop_ends_the_job_and_keeps_its_best_epoch():
-    at = upload(open_page(), "walk.csv", walk_csv())
-    at.slider(key="epochs").set_value(100)
-    at.slider(key="lookback").set_value(10)
-    train_button(at).click().run()
-    job = at.session_state["forecast_job"]
+    """What a Stop click does: the job's stop is set, it ends, and the page keeps its best epoch."""
+    series = prices.load_prices(walk_csv()).series
+    job = jobs.submit(forecast_report.train_run, series, walk_settings(100))
     deadline = time.monotonic() + TIMEOUT
     while not any(isinstance(item, EpochReport) for item in job.progress()):
         assert time.monotonic() < deadline and not job.done(), "no epoch finished"
         time.sleep(0.2)
-    at.run()  # the panel draws the Stop button, as a poll would
-    at.button(key="stop_training").click().run()
-    assert job.stopping()
-    finish_training(at)
+    job.stop()  # what the Stop button's callback does
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.session_state["forecast_job"] = job
+    at.run()  # the panel follows the job to its end, then the rerun collects it
     assert not at.exception and not at.error
     assert "forecast_job" not in at.session_state
     model = at.session_state["forecast_result"]["model"]
@@ -266,13 +273,12 @@ def test_test_share_reads_as_a_percentage():
 
 
 def test_a_new_training_stops_the_running_one():
-    at = upload(open_page(), "walk.csv", walk_csv())
-    at.slider(key="epochs").set_value(100)
-    train_button(at).click().run()
-    first = at.session_state["forecast_job"]
-    at.slider(key="epochs").set_value(1)
-    at.slider(key="lookback").set_value(10)
-    train(at)
+    first = jobs.submit(
+        forecast_report.train_run, prices.load_prices(walk_csv()).series, walk_settings(100)
+    )
+    at = open_page()
+    at.session_state["forecast_job"] = first
+    train(quick_settings(at))
     assert first.stopping() and first.wait(TIMEOUT)
     runs = at.session_state["forecast_runs"]
     assert len(runs) == 1 and runs[0]["settings"]["epochs"] == 1

@@ -18,6 +18,23 @@ def test_scores_are_added_beside_every_input_column():
     assert list(frame.columns) == ["text", "label"]  # the upload itself is not changed
 
 
+def test_rows_without_text_are_found_and_left_unscored():
+    texts = ["A fine film.", "", "  ", "Dull.", "\t", "", "Fine."]
+    blank = batch.blank_rows(texts)
+    assert blank.tolist() == [False, True, True, False, True, True, False]
+    assert batch.blank_note(blank, "review") == (
+        "4 rows (2, 3, 5 and 1 more) have no text in column 'review', so they were left "
+        "unscored: their new cells are empty and they are not counted below."
+    )
+    assert batch.blank_note(blank[:3] & [False, True, False], "text").startswith(
+        "1 row (2) has no text in column 'text', so it was left unscored"
+    )
+    assert batch.blank_note(np.zeros(3, dtype=bool), "review") == ""
+    scored = batch.scored_frame(pd.DataFrame({"text": ["good", ""]}), [0.8, np.nan])
+    assert scored["predicted_label"].tolist() == ["positive", ""]
+    assert scored["p_positive"].isna().tolist() == [False, True]
+
+
 def test_taken_names_get_a_number_instead_of_overwriting():
     frame = pd.DataFrame({"p_positive": ["a"], "predicted_label": ["b"], "p_positive_2": ["c"]})
     scored = batch.scored_frame(frame, [0.7])

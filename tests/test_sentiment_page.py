@@ -146,6 +146,25 @@ def test_blank_labels_are_skipped_and_counted_not_the_whole_check(page):
     assert "1 row with no label in 'label' was left out of this check." in texts_of(page.info)
 
 
+def test_rows_without_review_text_are_left_unscored_and_named(page):
+    csv = (
+        b"review,label\n"
+        b"A superb film with a wonderful cast.,1\n"
+        b",0\n"
+        b"Dreadful and boring from start to finish.,0\n"
+        b"   ,1\n"
+    )
+    page.file_uploader(key="batch_csv").set_value(("gaps.csv", csv, "text/csv")).run()
+    assert not page.exception
+    table = batch_table(page)
+    assert table["label"].tolist() == ["1", "0", "0", "1"]  # the user's labels, untouched
+    assert table["p_positive"].isna().tolist() == [False, True, False, True]
+    assert table["predicted_label"].tolist() == ["positive", "", "negative", ""]
+    assert "2 rows (2, 4) have no text in column 'review'" in texts_of(page.info)
+    assert "of 2 reviews" in texts_of(page.markdown)
+    assert "Of your 2 labelled reviews (column 'label')" in texts_of(page.caption)
+
+
 def test_a_column_of_numbers_gets_a_warning(page):
     csv = b"id,review\n1,A superb film.\n2,Dreadful and boring.\n3,Fine.\n"
     page.file_uploader(key="batch_csv").set_value(("ids.csv", csv, "text/csv")).run()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from core import jobs
@@ -11,7 +13,7 @@ from core.progress import EpochReport, PhaseReport
 from ui import explain as ui_explain
 
 JOB = "forecast_job"  # session-state key of the running training's handle
-POLL_SECONDS = 1.0  # how often the training panel reads the job's progress
+POLL_SECONDS = 0.5  # how often the training panel reads the job's progress
 HELP = {
     "lookback": "How many past days the LSTM reads before each prediction (its number of steps).",
     "epochs": "How many passes over the training days. Training stops early when validation "
@@ -153,43 +155,61 @@ def _stop_training() -> None:
         job.stop()
 
 
-@st.fragment(run_every=POLL_SECONDS)
 def training_panel() -> None:
-    """The running training's progress, live learning curve and Stop button, redrawn as it runs."""
-    job = st.session_state.get(JOB)
-    if job is None:
-        return
-    if job.done():
-        st.rerun()  # the full run collects the result and draws it
-    updates = job.progress()
-    epochs = [update for update in updates if isinstance(update, EpochReport)]
-    phases = [update for update in updates if isinstance(update, PhaseReport)]
+    """The running training's progress, live learning curve and Stop button, until it ends.
+
+    This script run polls the job and redraws in place rather than a timed ``st.fragment``:
+    Streamlit calls ``keras.backend.clear_session()`` after every script run, fragment runs
+    included, and doing that every second under a training in another thread slowed it to a
+    crawl. A click (Stop, or any widget) ends this run; the next one picks the job up again.
+    """
+    job = st.session_state[JOB]
     with st.container(border=True):
         st.markdown("**Training the LSTM…**")
-        if phases:
-            st.progress(phases[-1].fraction, f"{phases[-1].label}…")
-        elif epochs:
-            last = epochs[-1]
-            val = last.logs.get("val_loss", float("nan"))
-            st.progress(
-                report.TRAINING_SHARE * last.fraction,
-                f"Epoch {last.epoch} of {last.epochs}: validation loss {val:.4f}",
-            )
+        bar, note, curve = st.empty(), st.empty(), st.empty()
+        if job.stopping():
+            note.caption("Stopping after the current batch; the best epoch so far is kept.")
         else:
-            st.progress(0.0, "Preparing windows and building the model…")
-        if job.stopping() and not phases:
-            st.caption("Stopping after the current batch; the best epoch so far is kept.")
-        elif not phases:
-            st.button(
+            note.button(
                 "Stop", key="stop_training", icon=":material/stop_circle:", on_click=_stop_training,
                 help="End the training now and keep its best epoch so far.",
             )  # fmt: skip
-        if epochs:
-            losses = {
-                key: [epoch.logs.get(key, float("nan")) for epoch in epochs]
-                for key in ("loss", "val_loss")
-            }
-            st.plotly_chart(charts.losses(losses), key="live_loss")
+        drawn = -1
+        while True:
+            finished = job.done()
+            updates = job.progress()
+            # the bar is redrawn on every poll: a click reaches a running script only at its
+            # next Streamlit call, and Stop must not wait for the end of an epoch
+            draw_progress(updates, bar, curve if len(updates) != drawn else None, note)
+            drawn = len(updates)
+            if finished:
+                break
+            time.sleep(POLL_SECONDS)
+    st.rerun()  # the next run collects the result and draws it
+
+
+def draw_progress(updates: list, bar, curve, note) -> None:
+    """The progress bar's step and (unless ``curve`` is None) the learning curve so far."""
+    epochs = [update for update in updates if isinstance(update, EpochReport)]
+    phases = [update for update in updates if isinstance(update, PhaseReport)]
+    if phases:
+        bar.progress(phases[-1].fraction, f"{phases[-1].label}…")
+        note.empty()  # the epochs are over: nothing left to stop
+    elif epochs:
+        last = epochs[-1]
+        val = last.logs.get("val_loss", float("nan"))
+        bar.progress(
+            report.TRAINING_SHARE * last.fraction,
+            f"Epoch {last.epoch} of {last.epochs}: validation loss {val:.4f}",
+        )
+    else:
+        bar.progress(0.0, "Preparing windows and building the model…")
+    if epochs and curve is not None:
+        losses = {
+            key: [epoch.logs.get(key, float("nan")) for epoch in epochs]
+            for key in ("loss", "val_loss")
+        }
+        curve.plotly_chart(charts.losses(losses), key=f"live_loss_{len(updates)}")
 
 
 def render_result(result: dict, settings: dict) -> None:
@@ -245,8 +265,8 @@ def forecast_source(result: dict) -> str:
             "score above is from the model that never saw the test part."
         )
     return (
-        "This forecast comes from the model trained without the test part: the retraining on "
-        "all days was stopped."
+        "This forecast comes from the model trained without the test part: Stop was pressed, so "
+        "the retraining on all days was skipped or cut short."
     )
 
 

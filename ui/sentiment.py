@@ -199,13 +199,16 @@ def score_with_progress(model, texts: list[str]) -> np.ndarray:
 
     Chunks keep the page answering on a big batch; leaving the page stops between chunks.
     """
-    bar, parts = st.progress(0.0, text=f"Scoring {len(texts):,} reviews…"), []
-    for start in range(0, len(texts), BATCH_CHUNK):
-        parts.append(score_table(model, texts[start : start + BATCH_CHUNK])[1])
-        done = min(start + BATCH_CHUNK, len(texts))
-        bar.progress(done / len(texts), text=f"Scored {done:,} of {len(texts):,} reviews…")
+    filled = np.flatnonzero(~batch.blank_rows(texts))  # a blank row has nothing to score
+    probabilities = np.full(len(texts), np.nan)
+    bar = st.progress(0.0, text=f"Scoring {len(filled):,} reviews…")
+    for start in range(0, len(filled), BATCH_CHUNK):
+        rows = filled[start : start + BATCH_CHUNK]
+        probabilities[rows] = score_table(model, [texts[row] for row in rows])[1]
+        done = start + len(rows)
+        bar.progress(done / len(filled), text=f"Scored {done:,} of {len(filled):,} reviews…")
     bar.empty()
-    return np.concatenate(parts)
+    return probabilities
 
 
 def training_progress() -> Callable[[EpochReport], None]:
@@ -230,10 +233,14 @@ def batch_results(frame: pd.DataFrame, column: str, probabilities, model_name: s
         st.warning(note)
     scored = batch.scored_frame(frame, probabilities)
     score_name, label_name = scored.columns[-2:]
+    filled = np.isfinite(probabilities)
     st.caption(f"Scored with {model_name}.")
-    st.write(share_reading(probabilities))
+    blank = batch.blank_note(~filled, column)
+    if blank:
+        st.info(blank)
+    st.write(share_reading(probabilities[filled]))
     st.dataframe(scored, hide_index=True, key="batch_table")
-    st.plotly_chart(charts.score_histogram(probabilities), key="batch_histogram")
+    st.plotly_chart(charts.score_histogram(probabilities[filled]), key="batch_histogram")
     st.caption(
         f"Your columns are kept as they were; {score_name} (the chance, 0 to 1, that a review is "
         f"positive) and {label_name} (what the model says) are added beside them. Bars near 0 % "
@@ -252,7 +259,7 @@ def batch_results(frame: pd.DataFrame, column: str, probabilities, model_name: s
         if note:
             st.warning(note)
         return
-    given = labels != reviews.NO_LABEL
+    given = (labels != reviews.NO_LABEL) & filled
     metrics = classification_metrics(labels[given], probabilities[given])
     show_batch_check(metrics, label_column, note, model_name)
 

@@ -21,3 +21,28 @@ PRIMARY_TEXT_CSS = """
 def contrast_fixes() -> None:
     """Add the CSS that keeps primary buttons readable (WCAG AA) in both themes."""
     st.html(PRIMARY_TEXT_CSS)
+
+
+# Presentation mode: the charts enlarge themselves (core.charts.enlarge); this does the same for
+# the text around them (card readings, captions, labels), which Streamlit draws at 14-17 px.
+PRESENTATION_CSS = """
+<style>
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li,
+[data-testid="stMain"] [data-testid="stCaptionContainer"],
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p,
+[data-testid="stMain"] [data-testid="stWidgetLabel"] p,
+[data-testid="stMain"] [data-testid="stMetricLabel"] p {
+  font-size: 22px;
+  line-height: 1.4;
+}
+[data-testid="stMain"] [data-testid="stMetricValue"] {
+  font-size: 44px;
+}
+</style>
+"""
+
+
+def presentation_text() -> None:
+    """Enlarge the page's text to at least 22 px for a projector (presentation mode only)."""
+    st.html(PRESENTATION_CSS)

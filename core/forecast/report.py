@@ -322,8 +322,10 @@ def train_run(series: pd.Series, settings: Mapping, report, should_stop) -> dict
     check = model.horizon_check(horizon)
     report(PhaseReport("Replaying the training days", TRAINING_SHARE + 0.08))
     train_fit = model.fitted_train()
-    report(PhaseReport("Retraining on all days for the forecast", TRAINING_SHARE + 0.1))
-    final = model.refit_all(should_stop=should_stop)
+    final = None
+    if not should_stop():  # a stopped training keeps its held-out model for the forecast too
+        report(PhaseReport("Retraining on all days for the forecast", TRAINING_SHARE + 0.1))
+        final = model.refit_all(should_stop=should_stop)
     if final is not None:
         # the scores and the band's width stay the held-out model's; the path is the refit's
         band = final.future_band(check.steps["lower_q"], check.steps["upper_q"])

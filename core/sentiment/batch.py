@@ -32,7 +32,8 @@ def scored_frame(frame: pd.DataFrame, probabilities) -> pd.DataFrame:
     frame : DataFrame
         The uploaded table.
     probabilities : array-like
-        The chance that each row's review is positive, in row order.
+        The chance that each row's review is positive, in row order; NaN for a row left unscored
+        (no review text), which gets empty cells in both new columns.
 
     Returns
     -------
@@ -52,8 +53,28 @@ def scored_frame(frame: pd.DataFrame, probabilities) -> pd.DataFrame:
     label_name = free_name([*frame.columns, score_name], LABEL_COLUMN)
     scored = frame.copy()
     scored[score_name] = probabilities.round(4)
-    scored[label_name] = [label_of(p) for p in probabilities]
+    scored[label_name] = [label_of(p) if np.isfinite(p) else "" for p in probabilities]
     return scored
+
+
+def blank_rows(texts: list[str]) -> np.ndarray:
+    """True for each row whose review text is empty or only spaces: there is nothing to score."""
+    return np.array([not text.strip() for text in texts], dtype=bool)
+
+
+def blank_note(blank: np.ndarray, column: str) -> str:
+    """Which rows were left unscored because column ``column`` is empty there, else ""."""
+    rows = np.flatnonzero(blank) + 1  # 1-based, as the user counts data rows
+    if not len(rows):
+        return ""
+    named = ", ".join(f"{row:,}" for row in rows[:NAMED_LINES])
+    more = f" and {len(rows) - NAMED_LINES:,} more" if len(rows) > NAMED_LINES else ""
+    return (
+        f"{len(rows):,} row{'s' if len(rows) > 1 else ''} ({named}{more}) "
+        f"{'have' if len(rows) > 1 else 'has'} no text in column {column!r}, so "
+        f"{'they were' if len(rows) > 1 else 'it was'} left unscored: their new cells are empty "
+        "and they are not counted below."
+    )
 
 
 def numbers_note(texts: list[str], column: str) -> str:
