@@ -4,18 +4,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import explain
+from core import explain, glossary
 from core.forecast import Forecaster
 from core.sentiment import explain as review_steps
 
 
 def test_glossary_covers_the_terms_on_screen():
     for term in ("epoch", "lookback", "validation", "persistence baseline", "RMSE", "AUC"):
-        assert term in explain.GLOSSARY
-        assert explain.GLOSSARY[term].endswith(".")
-    assert explain.glossary_markdown(["RMSE"]).startswith("- **RMSE**:")
+        assert term in glossary.GLOSSARY
+        assert glossary.GLOSSARY[term].endswith(".")
+    assert glossary.glossary_markdown(["RMSE"]).startswith("- **RMSE**:")
     with pytest.raises(ValueError, match="No glossary entry for vibes"):
-        explain.glossary_markdown(["vibes"])
+        glossary.glossary_markdown(["vibes"])
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import diagrams, explain
+from core import diagrams, explain, glossary
 from core.forecast import charts, presentation
 
 SETTINGS = {
@@ -84,7 +84,7 @@ def test_long_window_diagram_fits_a_phone():
 
 
 def test_new_glossary_terms_have_entries():
-    text = explain.glossary_markdown(NEW_TERMS)
+    text = glossary.glossary_markdown(NEW_TERMS)
     for term in NEW_TERMS:
         assert f"**{term}**" in text
 
@@ -104,4 +104,4 @@ def test_pages_list_the_new_terms_in_their_glossary(page, terms):
     assert not at.exception
     shown = " ".join(markdown.value for markdown in at.markdown)
     for term in terms:
-        assert f"**{term}**: {explain.GLOSSARY[term]}" in shown
+        assert f"**{term}**: {glossary.GLOSSARY[term]}" in shown

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import explain
+from core.glossary import glossary_markdown
 
 CHART_CONFIG = {"displayModeBar": False}
 
@@ -12,7 +13,7 @@ CHART_CONFIG = {"displayModeBar": False}
 def glossary(terms: list[str], key: str) -> None:
     """A small popover with one sentence per term, placed where the terms appear."""
     with st.popover("Glossary", icon=":material/menu_book:", key=key):
-        st.markdown(explain.glossary_markdown(terms))
+        st.markdown(glossary_markdown(terms))
 
 
 def layers(model) -> None:

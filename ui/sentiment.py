@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core import explain as explain_model
+from core.glossary import glossary_markdown
 from core.progress import EpochReport
 from core.sentiment import (
     ModelSettings,
@@ -372,7 +373,7 @@ def model_card(model, metrics: dict) -> None:
         ui_explain.layers(model.model_)
         rows = explain_model.describe_model(model.model_)
         st.caption(explain_model.parameters_reading(rows) + " " + card.ARCHITECTURE_NOTE)
-        st.markdown(explain_model.glossary_markdown(["accuracy", "AUC", "TF-IDF", "validation"]))
+        st.markdown(glossary_markdown(["accuracy", "AUC", "TF-IDF", "validation"]))
     st.caption(
         f"Held-out: {n:,} IMDB reviews set aside by a fixed random split before training "
         f"(data fingerprint {metrics['data']['held_out_sha256'][:12]}…). They can be about films "
