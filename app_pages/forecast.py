@@ -9,11 +9,11 @@ import hashlib
 
 import streamlit as st
 
-from core.forecast import backtest, presentation, prices, report
+from core.forecast import presentation, prices, report
 from core.paths import SAMPLES
 from ui import explain as ui_explain
 from ui import forecast as ui_forecast
-from ui import style
+from ui import state, style
 
 SAMPLE_NAMES = {path.stem: label for label, path in SAMPLES.items()}
 FORECAST_TERMS = [
@@ -49,7 +49,7 @@ def url_setup() -> dict:
     setup, notes = report.read_setup(st.query_params.to_dict(), list(SAMPLE_NAMES))
     st.session_state.setdefault("sample", SAMPLE_NAMES[setup["sample"]])
     st.session_state.setdefault("presentation", setup["present"])
-    st.session_state.setdefault("forecast_link", (SAMPLE_NAMES[setup["sample"]], setup["column"]))
+    state.remember_forecast_link(SAMPLE_NAMES[setup["sample"]], setup["column"])
     for note in notes:
         st.warning(note, icon=":material/link_off:")
     return setup
@@ -76,7 +76,7 @@ def choose_data() -> tuple[str, bytes]:
 def choose_column(name: str, raw: bytes, from_sample: bool) -> prices.PriceData:
     """The price column box; each file gets its own, starting on the file's best column."""
     loaded = load(raw, None)
-    link_data, link_column = st.session_state["forecast_link"]
+    link_data, link_column = state.forecast_link()
     asked = link_column if from_sample and name == link_data else None
     column, note = report.column_choice(loaded.numeric_columns, loaded.column, asked)
     if note:
@@ -90,29 +90,6 @@ def choose_column(name: str, raw: bytes, from_sample: bool) -> prices.PriceData:
         help="Adjusted close is picked when the file has it, else the close.",
     )
     return load(raw, column)
-
-
-def run_backtest(series, settings: dict) -> None:
-    """The walk-forward backtest: run on request, then the latest one is shown."""
-    st.subheader("Walk-forward backtest")
-    st.caption(
-        f"Retrains the model {backtest.DEFAULT_FOLDS} times, each time on all days before a "
-        "one-block test, to see whether the score holds across years. Each refit takes about "
-        "as long as one training with these settings."
-    )
-    if st.button("Run the backtest", key="run_backtest", icon=":material/replay:"):
-        bar = st.progress(0.0, text="Fold 1")
-        try:
-            result = backtest.walk_forward(
-                series,
-                progress=lambda r: bar.progress(r.fraction, r.text),
-                **{key: int(settings[key]) for key in ("lookback", "units", "layers", "seed")},
-            )
-        except ValueError as error:
-            st.error(str(error))
-            return
-        st.session_state["forecast_backtest"] = {"result": result, "settings": settings}
-    ui_forecast.render_backtest(st.session_state.get("forecast_backtest"), series, settings)
 
 
 st.title("Stock forecast")
@@ -130,7 +107,7 @@ try:
         # the data of the last normal-mode run, else the link's sample
         sample_name = st.session_state["sample"]
         default_data = (sample_name, SAMPLES[sample_name].read_bytes(), setup["column"])
-        data_name, raw, column = st.session_state.get("forecast_data", default_data)
+        data_name, raw, column = state.forecast_data() or default_data
         loaded = load(raw, column)
     else:
         data_name, raw = choose_data()
@@ -138,7 +115,7 @@ try:
 except ValueError as error:
     st.error(str(error))
     st.stop()
-st.session_state["forecast_data"] = (data_name, raw, loaded.column)
+state.set_forecast_data(data_name, raw, loaded.column)
 
 if not presenting:
     ui_forecast.render_loaded(loaded)
@@ -158,4 +135,4 @@ if train_now:
 ui_forecast.training_area(settings)
 if not presenting:
     ui_forecast.render_history()
-    run_backtest(loaded.series, settings)
+    ui_forecast.run_backtest(loaded.series, settings)

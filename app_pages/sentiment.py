@@ -10,6 +10,7 @@ from core.sentiment import (
 )
 from ui import explain as ui_explain
 from ui import sentiment as view
+from ui import state
 
 SENTIMENT_TERMS = ["LSTM", "n-gram evidence", "accuracy", "AUC", "TF-IDF", "validation", "epoch"]
 
@@ -25,13 +26,9 @@ def shipped_model():
     return load_model()
 
 
-def using_session_model() -> bool:
-    return bool(st.session_state.get("use_session_model")) and "session_model" in st.session_state
-
-
 def active_model():
-    if using_session_model():
-        return st.session_state["session_model"], "your model trained in this session"
+    if state.using_session_model():
+        return state.session_model(), "your model trained in this session"
     return shipped_model(), "the shipped model (trained on about 20,000 IMDB reviews)"
 
 
@@ -74,10 +71,11 @@ def batch_tab(model, model_name: str) -> None:
         st.error(str(error))
         return
     cache_key = (upload.file_id, column, id(model))
-    if st.session_state.get("batch_key") != cache_key:
+    probabilities = state.batch_scores(cache_key)
+    if probabilities is None:
         probabilities = view.score_with_progress(model, texts)
-        st.session_state["batch_key"], st.session_state["batch_scores"] = cache_key, probabilities
-    view.batch_results(frame, column, st.session_state["batch_scores"], model_name)
+        state.set_batch_scores(cache_key, probabilities)
+    view.batch_results(frame, column, probabilities, model_name)
 
 
 def card_tab() -> None:
@@ -86,9 +84,9 @@ def card_tab() -> None:
     except ValueError as error:
         st.error(str(error))
         metrics = None
-    session = st.session_state.get("session_model"), st.session_state.get("session_report")
+    session = state.session_model(), state.session_report()
     trained = session if session[0] is not None else None
-    view.model_cards(shipped_model(), metrics, trained, using_session_model())
+    view.model_cards(shipped_model(), metrics, trained, state.using_session_model())
 
 
 def train_tab() -> None:
@@ -120,10 +118,9 @@ def train_tab() -> None:
         except ValueError as error:
             st.error(str(error))
             return
-        st.session_state["session_model"], st.session_state["session_report"] = model, result
-        st.session_state["use_session_model"] = True
+        state.set_session_model(model, result)
         st.rerun()  # so every tab scores with the new model at once
-    result = st.session_state.get("session_report")
+    result = state.session_report()
     if result is None:
         st.info(view.TRAINING_HINT)
         return

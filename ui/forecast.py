@@ -11,8 +11,8 @@ from core.forecast import backtest, charts, report, trading_days
 from core.forecast import export as forecast_export
 from core.progress import EpochReport, PhaseReport
 from ui import explain as ui_explain
+from ui import state
 
-JOB = "forecast_job"  # session-state key of the running training's handle
 POLL_SECONDS = 0.5  # how often the training panel reads the job's progress
 HELP = {
     "lookback": "How many past days the LSTM reads before each prediction (its number of steps).",
@@ -95,23 +95,23 @@ def settings_form(setup: dict) -> bool:
 
 def start_training(series, settings: dict) -> None:
     """Start a training job for this session; a training it still runs is stopped first."""
-    old = st.session_state.pop(JOB, None)
+    old = state.pop_forecast_job()
     if old is not None:
         old.stop()
-    st.session_state.pop("forecast_message", None)
-    st.session_state[JOB] = jobs.submit(report.train_run, series, dict(settings), name="forecast")
+    state.set_forecast_message(None)
+    state.set_forecast_job(jobs.submit(report.train_run, series, dict(settings), name="forecast"))
 
 
 def training_area(settings: dict) -> None:
     """The running training's panel, or the latest result (or why the last training failed)."""
     collect_training()
-    if JOB in st.session_state:
+    if state.forecast_job() is not None:
         training_panel()
         return
-    message = st.session_state.get("forecast_message")
+    message = state.forecast_message()
     if message:
         st.error(message)
-    result = st.session_state.get("forecast_result")
+    result = state.forecast_result()
     if result is not None:
         render_result(result, settings)
     elif not message:
@@ -125,13 +125,13 @@ def training_area(settings: dict) -> None:
 
 def collect_training() -> None:
     """Turn a finished training job into the current result and a history entry."""
-    job = st.session_state.get(JOB)
+    job = state.forecast_job()
     if job is None or not job.done():
         return
-    del st.session_state[JOB]
+    state.pop_forecast_job()
     error = job.error()
     if error is not None:
-        st.session_state["forecast_message"] = (
+        state.set_forecast_message(
             str(error)
             if isinstance(error, ValueError)
             else f"The training failed ({type(error).__name__}: {error}). Press **Train the "
@@ -140,17 +140,16 @@ def collect_training() -> None:
         return
     result = job.result()
     model, evaluation, check = result["model"], result["evaluation"], result["check"]
-    count = st.session_state.get("forecast_run_count", 0) + 1
-    st.session_state["forecast_run_count"] = count
+    count = state.next_run_number()
     record = report.run_record(count, result["settings"], model, evaluation, check)
-    st.session_state.setdefault("forecast_runs", []).append(record)
+    state.add_forecast_run(record)
     result["label"] = record["label"]
     result["status"] = report.run_status(count, result["settings"], model)
-    st.session_state["forecast_result"] = result
+    state.set_forecast_result(result)
 
 
 def _stop_training() -> None:
-    job = st.session_state.get(JOB)
+    job = state.forecast_job()
     if job is not None:
         job.stop()
 
@@ -163,7 +162,7 @@ def training_panel() -> None:
     included, and doing that every second under a training in another thread slowed it to a
     crawl. A click (Stop, or any widget) ends this run; the next one picks the job up again.
     """
-    job = st.session_state[JOB]
+    job = state.forecast_job()
     with st.container(border=True):
         st.markdown("**Training the LSTM…**")
         bar, note, curve = st.empty(), st.empty(), st.empty()
@@ -274,7 +273,7 @@ def overlay_choice(result: dict) -> dict:
     """Up to two earlier runs on the same data, picked by the user, as chart overlays."""
     same = {
         run["label"]: run["predictions"]
-        for run in st.session_state.get("forecast_runs", [])
+        for run in state.forecast_runs()
         if run["label"] != result["label"]
         and (run["settings"]["data"], run["settings"]["column"])
         == (result["settings"]["data"], result["settings"]["column"])
@@ -331,7 +330,7 @@ def render_details(result: dict) -> None:
 
 def render_history() -> None:
     """The session's runs as a table that wraps to the page's width (no sideways scroll)."""
-    runs = st.session_state.get("forecast_runs", [])
+    runs = state.forecast_runs()
     if not runs:
         return
     st.subheader("Runs in this session")
@@ -339,8 +338,31 @@ def render_history() -> None:
     count = f"{len(runs)} run" + ("s" if len(runs) > 1 else "")
     st.caption(f"{count} in this session, oldest first. {report.HISTORY_CAUTION}")
     if st.button("Clear history", key="clear_history", icon=":material/delete:"):
-        st.session_state["forecast_runs"] = []
+        state.clear_forecast_runs()
         st.rerun()
+
+
+def run_backtest(series, settings: dict) -> None:
+    """The walk-forward backtest: run on request, then the latest one is shown."""
+    st.subheader("Walk-forward backtest")
+    st.caption(
+        f"Retrains the model {backtest.DEFAULT_FOLDS} times, each time on all days before a "
+        "one-block test, to see whether the score holds across years. Each refit takes about "
+        "as long as one training with these settings."
+    )
+    if st.button("Run the backtest", key="run_backtest", icon=":material/replay:"):
+        bar = st.progress(0.0, text="Fold 1")
+        try:
+            result = backtest.walk_forward(
+                series,
+                progress=lambda r: bar.progress(r.fraction, r.text),
+                **{key: int(settings[key]) for key in ("lookback", "units", "layers", "seed")},
+            )
+        except ValueError as error:
+            st.error(str(error))
+            return
+        state.set_forecast_backtest(result, settings)
+    render_backtest(state.forecast_backtest(), series, settings)
 
 
 def render_backtest(stored: dict | None, series, settings: dict) -> None:
