@@ -36,6 +36,37 @@ def test_typing_a_review_scores_it(page):
     assert "chance that the writer liked the film" in texts_of(page.markdown)
 
 
+def test_a_rerun_does_not_score_the_same_review_again(page, monkeypatch):
+    import ui.sentiment
+
+    calls = []
+    real = ui.sentiment.word_contributions
+
+    def counted(model, text):
+        calls.append(text)
+        return real(model, text)
+
+    monkeypatch.setattr(ui.sentiment, "word_contributions", counted)
+    review = "A rerun should not score this slightly unusual review a second time."
+    page.text_area(key="review").input(review).run()
+    assert calls == [review]
+    page.toggle(key="many").set_value(False).run()  # any widget change reruns the page
+    page.button(key="score").click().run()
+    assert not page.exception and calls == [review]
+    assert any(header.value.startswith(("Positive", "Negative")) for header in page.subheader)
+
+
+def test_cached_scores_are_kept_apart_per_model():
+    import ui.sentiment
+
+    class Model:
+        pass
+
+    first, second = Model(), Model()
+    assert ui.sentiment.model_tag(first) == ui.sentiment.model_tag(first)
+    assert ui.sentiment.model_tag(first) != ui.sentiment.model_tag(second)
+
+
 def test_example_click_fills_and_scores(page):
     page.button(key="example_Clearly negative").click().run()
     assert not page.exception

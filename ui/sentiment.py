@@ -1,6 +1,8 @@
 """Rendering for the sentiment page: scores, the LSTM's steps, batch results, the model card."""
 
 import re
+import uuid
+import weakref
 from collections.abc import Callable
 
 import numpy as np
@@ -103,12 +105,30 @@ def training_settings() -> ModelSettings:
     )
 
 
+_MODEL_TAGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def model_tag(model) -> str:
+    """A name for ``model`` that no other model ever gets, for keying cached scores by model."""
+    tag = _MODEL_TAGS.get(model)
+    if tag is None:
+        tag = _MODEL_TAGS[model] = uuid.uuid4().hex
+    return tag
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def cached_contributions(_model, tag: str, text: str) -> Explanation:
+    """What each word of ``text`` did to the score, computed once per model and text: a click
+    elsewhere on the page reruns it without scoring the review and its variants again."""
+    return word_contributions(_model, text)
+
+
 def show_one(model, text: str, key: str) -> None:
     """Score one review: label, probability bar, reading, highlighted words and its steps."""
     prepared = prepare_review(text)
     for notice in prepared.notices:
         st.warning(notice)
-    explanation = word_contributions(model, prepared.text)
+    explanation = cached_contributions(model, model_tag(model), prepared.text)
     probability = explanation.probability
     st.subheader(f"{label_of(probability).capitalize()} · {probability:.0%}")
     st.plotly_chart(charts.probability_bar(probability), key=f"bar_{key}")
