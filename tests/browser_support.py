@@ -182,3 +182,12 @@ def wait_until_idle(page, timeout_ms: int = 120_000) -> None:
         }""",
         timeout=timeout_ms,
     )
+
+
+def settle(page, timeout_ms: int = 120_000) -> None:
+    """Wait until the app is idle and stays idle: typing then clicking makes two reruns (the box
+    commits its text, then the click), and the gap between them can look idle for a moment;
+    an element found in that gap is replaced by the second run."""
+    wait_until_idle(page, timeout_ms)
+    page.wait_for_timeout(1_000)
+    wait_until_idle(page, timeout_ms)

@@ -139,7 +139,7 @@ def test_word_strength_key_and_caption_hold_in_both_themes(browser, app_url, the
     page.get_by_text("the stronger the colour, the bigger the change").first.wait_for(
         timeout=TIMEOUT_MS
     )
-    support.wait_until_idle(page)
+    support.settle(page)
     key = page.get_by_text("Key:").first
     assert key.is_visible()
     # the key is drawn like the review's words: a big push is a stronger (more opaque) colour
@@ -161,7 +161,7 @@ def test_phone_layout_shows_the_words_and_their_key(browser, app_url):
     box.fill("A wonderful, moving film, though the plot is dull in places.")
     page.get_by_role("button", name="Score", exact=True).click()
     page.get_by_text("Key:").first.wait_for(timeout=TIMEOUT_MS)
-    support.wait_until_idle(page)
+    support.settle(page)
     page.get_by_text("Which words moved the score").first.scroll_into_view_if_needed()
     shot(page, "sentiment_words_phone_dark")
     assert page.errors == []
