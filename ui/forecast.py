@@ -312,6 +312,8 @@ def render_details(result: dict) -> None:
         file_name="lstm_predictions.csv",
         mime="text/csv",
         key="download_predictions",
+        # no rerun on click: a rerun races the download of deferred data and can cancel it
+        on_click="ignore",
     )
     right.download_button(
         "Download the model (.zip)",
@@ -322,6 +324,7 @@ def render_details(result: dict) -> None:
         file_name=forecast_export.FILE_NAME,
         mime=forecast_export.MIME,
         key="download_model",
+        on_click="ignore",
         help="A Keras model that takes the last prices and gives this page's next-day forecast "
         "(the model retrained on all days), with a JSON of its settings and dates and a README "
         "on how to call it.",

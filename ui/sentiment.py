@@ -274,6 +274,8 @@ def batch_results(frame: pd.DataFrame, column: str, probabilities, model_name: s
         file_name="review_scores.csv",
         mime="text/csv",
         key="batch_download",
+        # no rerun on click: a rerun races the download of deferred data and can cancel it
+        on_click="ignore",
     )
     label_column, labels, note = reviews.labels_beside(frame, column)
     if labels is None:
