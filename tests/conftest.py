@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests import browser_support
+
 SLOW_MODULES = {
     "test_bench",
     "test_forecast_cli",
@@ -67,3 +69,18 @@ def alert_texts(at) -> dict[str, list[str]]:
     texts = {kind: [element.value for element in at.get(kind)] for kind in ("success", "info")}
     texts["warning"] = [element.value for element in at.warning]
     return texts
+
+
+# Browser tests: each module gets its own app server and Chromium (the server's log goes to a
+# temporary folder), so one module's sessions never carry state into another's.
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    with browser_support.running_app(log_path=log) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with browser_support.chromium() as browser:
+        yield browser

@@ -19,19 +19,6 @@ TRAIN_TIMEOUT_MS = 240_000
 support.require_chromium()
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    with support.running_app(log_path=log) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with support.chromium() as browser:
-        yield browser
-
-
 @pytest.fixture
 def page(browser, app_url):
     """A fresh browser page on the home page, failing the test on any console error."""

@@ -28,19 +28,6 @@ if not AXE.exists():
     pytest.skip("axe-core is not installed: run `npm ci` (make test does)", allow_module_level=True)
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    with support.running_app(log_path=log) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with support.chromium() as browser:
-        yield browser
-
-
 def new_page(browser, theme: str, viewport: dict):
     context = browser.new_context(viewport=viewport, color_scheme=theme)
     return context, context.new_page()

@@ -22,19 +22,6 @@ SHOTS = support.ROOT / "screenshots"
 support.require_chromium()
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    with support.running_app(log_path=log) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with support.chromium() as browser:
-        yield browser
-
-
 @pytest.fixture
 def page(browser):
     """A fresh browser page, failing the test on any console error or traceback.

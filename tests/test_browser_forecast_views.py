@@ -24,19 +24,6 @@ PREDICTIONS = "LSTM prediction"
 support.require_chromium()
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    with support.running_app(log_path=log) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with support.chromium() as browser:
-        yield browser
-
-
 def open_page(browser, app_url, scheme: str = "light"):
     context = browser.new_context(
         viewport=support.VIEWPORT, accept_downloads=True, color_scheme=scheme

@@ -18,19 +18,6 @@ TIMEOUT_MS = 90_000
 support.require_chromium()
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    with support.running_app(log_path=log) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with support.chromium() as browser:
-        yield browser
-
-
 def open_page(browser, app_url, theme: str = "light", viewport=None):
     """A fresh session on the sentiment page, recording console errors in ``page.errors``."""
     context = browser.new_context(
