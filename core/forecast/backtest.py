@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from core import forecast
-from core.forecast.metrics import Verdict, verdict
+from core.forecast.metrics import Verdict, error_gap, verdict
 from core.progress import EpochReport
 
 DEFAULT_FOLDS = 4
@@ -299,9 +299,9 @@ def backtest_reading(
     from ``test`` on the pooled days.
     """
     won = sum(fold.won for fold in folds)
-    if ratio < 0.9995:
+    if error_gap(ratio) == "smaller":
         overall = f"{1 - ratio:.1%} smaller error than “tomorrow = today” over all test days"
-    elif ratio <= 1.0005:
+    elif error_gap(ratio) == "same":
         overall = "the same error as “tomorrow = today” over all test days"
     else:
         overall = f"{ratio - 1:.1%} larger error than “tomorrow = today” over all test days"

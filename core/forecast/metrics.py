@@ -185,6 +185,21 @@ def regression_metrics(actual: np.ndarray, predicted: np.ndarray, previous: np.n
     }
 
 
+SAME_ERROR_TOLERANCE = 0.0005  # skill ratios within 0.05 % of 1 read as "the same error"
+
+
+def error_gap(ratio: float) -> str:
+    """How an error ratio (LSTM ÷ baseline) reads: "smaller", "same" or "larger".
+
+    The one tie rule for every reading of a skill ratio, so no two sentences disagree on it.
+    """
+    if ratio < 1.0 - SAME_ERROR_TOLERANCE:
+        return "smaller"
+    if ratio <= 1.0 + SAME_ERROR_TOLERANCE:
+        return "same"
+    return "larger"
+
+
 def plain_reading(model_metrics: dict, baseline_metrics: dict, tested: Verdict) -> str:
     """One plain-English sentence: the two errors, and whether the gap is more than chance.
 
@@ -194,9 +209,9 @@ def plain_reading(model_metrics: dict, baseline_metrics: dict, tested: Verdict) 
     ratio = model_metrics["rmse"] / baseline_metrics["rmse"]
     typical = f"The LSTM's typical next-day error was {model_metrics['rmse']:,.2f}"
     baseline = f"“tomorrow = today” missed by {baseline_metrics['rmse']:,.2f}"
-    if ratio < 0.9995:
+    if error_gap(ratio) == "smaller":
         gap = f"{typical}, {1.0 - ratio:.1%} smaller than {baseline}"
-    elif ratio <= 1.0005:
+    elif error_gap(ratio) == "same":
         gap = f"{typical}, the same as {baseline}"
     else:
         gap = f"{typical}, {ratio - 1.0:.1%} larger than {baseline}"

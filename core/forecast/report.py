@@ -13,7 +13,7 @@ from core import forecast
 from core.forecast import Evaluation, Forecaster, HorizonCheck
 from core.forecast import export as forecast_export
 from core.forecast.backtest import Backtest
-from core.forecast.metrics import Verdict
+from core.forecast.metrics import Verdict, error_gap
 from core.progress import PhaseReport
 
 # Share of the progress bar the epochs fill; the checks after training fill the rest.
@@ -49,9 +49,9 @@ def skill_reading(ratio: float, tested: Verdict) -> str:
     Within 0.05% of 1 reads as the same error; whether a gap counts comes from ``tested``.
     """
     scale = "LSTM error ÷ “tomorrow = today” error: below 1 means the LSTM was better"
-    if ratio < 0.9995:
+    if error_gap(ratio) == "smaller":
         size = f"At {ratio:.3f} the LSTM's error was {1 - ratio:.1%} smaller"
-    elif ratio <= 1.0005:
+    elif error_gap(ratio) == "same":
         size = f"At {ratio:.3f} the two errors were the same"
     else:
         size = f"At {ratio:.3f} the LSTM's error was {ratio - 1:.1%} larger"
