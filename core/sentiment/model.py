@@ -153,3 +153,28 @@ class NgramEvidence(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "table_size": self.table_size, "scale": self.scale}
+
+
+@keras.saving.register_keras_serializable(package="lstm_lab")
+class AttentionPool(keras.layers.Layer):
+    """The review's logit: a weighted mean of the per-word scores, weighted by attention.
+
+    Inputs: per-word scores ``(batch, steps, 1)``, per-word attention logits ``(batch, steps, 1)``
+    (both read off the LSTM's output at that word) and the word ids ``(batch, steps)``, 0 for
+    padding. Output ``(batch, 1)``: ``sum_t softmax(attention)_t * score_t`` over real words.
+
+    The LSTM reads left to right, so the same formula over the first ``t`` words is exactly what
+    the model would say if the review stopped after word ``t``: the page's running score.
+    A review with no real word gets 0 (a coin toss after the sigmoid).
+    """
+
+    def call(self, scores, attention, token_ids):
+        real = token_ids > 0
+        logits = tf.where(real, attention[..., 0], tf.fill(tf.shape(real), -1e9))
+        logits -= tf.reduce_max(logits, axis=1, keepdims=True)
+        weights = tf.exp(logits) * tf.cast(real, logits.dtype)
+        weights /= tf.reduce_sum(weights, axis=1, keepdims=True) + 1e-9
+        return tf.reduce_sum(weights * scores[..., 0], axis=1, keepdims=True)
+
+    def compute_output_shape(self, scores_shape, attention_shape, token_ids_shape):
+        return (scores_shape[0], 1)
