@@ -1,4 +1,4 @@
-"""Command line: ``python -m core.sentiment score|evaluate|train|paired``.
+"""Command line: ``python -m core.sentiment score|evaluate|train|paired|behaviour``.
 
 Bad input exits with status 2 and a one-line message on stderr.
 """
@@ -85,6 +85,21 @@ def _paired(args) -> int:
     return 0
 
 
+def _behaviour(args) -> int:
+    from core.sentiment import load_model
+    from core.sentiment.behaviour import baselines, evaluate
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    model = load_model(args.model)
+    report = {"model": str(args.model or SENTIMENT_MODEL_DIR), **evaluate(model.predict_proba)}
+    if args.baselines:
+        report["baselines"] = baselines(args.model, log=log)
+    print(json.dumps(report, indent=2))
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message}\n")
@@ -120,6 +135,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     paired.add_argument("--model", type=Path, default=SENTIMENT_MODEL_DIR)
     paired.set_defaults(handler=_paired)
+
+    behaviour = commands.add_parser(
+        "behaviour",
+        help="the behavioural suite (negation, contrast, word order, invariance) by category",
+    )
+    behaviour.add_argument("--model", type=Path, default=None)
+    behaviour.add_argument(
+        "--baselines",
+        action="store_true",
+        help="also fit TF-IDF+LR and a bag of words on the training split and score them",
+    )
+    behaviour.set_defaults(handler=_behaviour)
     return parser
 
 
