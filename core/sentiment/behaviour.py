@@ -72,14 +72,15 @@ def words(text: str) -> list[str]:
 # -- the vocabulary ------------------------------------------------------------------------------
 
 # what a review talks about: the whole film or a stretch of it, or one craft
-FILMS = (
-    "the film", "this movie", "the story", "the plot", "this sequel", "the remake",
-    "the documentary", "this comedy", "the thriller", "the drama", "the series",
+WHOLE_FILMS = (
+    "the film", "this movie", "this sequel", "the remake", "the documentary", "this comedy",
+    "the thriller", "the drama", "the series",
 )  # fmt: skip
-PARTS = (
-    "the first hour", "the opening", "the first act", "the middle", "the second half",
-    "the finale", "the ending", "the last half hour", "the climax",
-)  # fmt: skip
+FILMS = (*WHOLE_FILMS, "the story", "the plot")
+# stretches of a film: a contrast sets an early one against a late one, never two that overlap
+EARLY = ("the first hour", "the opening", "the first act")
+LATE = ("the second half", "the finale", "the ending", "the last half hour", "the climax")
+PARTS = (*EARLY, "the middle", *LATE)
 CRAFTS = (
     "the acting", "the script", "the dialogue", "the cast", "the soundtrack", "the direction",
     "the cinematography", "the lead performance", "the screenplay", "the editing", "the score",
@@ -101,7 +102,7 @@ BAD = (
 GRIPPING = (
     "gripping", "moving", "funny", "charming", "clever", "touching", "thrilling", "engaging",
     "witty", "powerful", "compelling", "inventive", "heartfelt", "entertaining", "enjoyable",
-    "delightful", "exciting", "hilarious", "tense", "absorbing", "uplifting", "original",
+    "delightful", "exciting", "hilarious", "absorbing", "uplifting", "original",
 )  # fmt: skip
 BORING = (
     "boring", "dull", "tedious", "predictable", "shallow", "pointless", "silly", "tiresome",
@@ -160,7 +161,7 @@ INTENSIFIERS = (
     "", "", "", "really ", "truly ", "genuinely ", "remarkably ", "thoroughly ",
     "incredibly ", "surprisingly ", "rather ", "pretty ", "quite ", "utterly ", "so ",
 )  # fmt: skip
-SOFTENERS = ("", "", "very ", "really ", "particularly ", "especially ")  # read well after "not"
+SOFTENERS = ("", "", "really ", "particularly ", "especially ")  # read well after "not"
 OPENERS = (
     "", "", "", "Honestly, ", "Overall, ", "Frankly, ", "I have to say ", "To be honest, ",
     "In my opinion, ", "All in all, ", "Well, ",
@@ -238,14 +239,14 @@ def _would_not(pick: _Pick) -> tuple[str, str]:
 
 
 def _never_works(pick: _Pick) -> tuple[str, str]:
-    start = pick.one(OPENERS) + pick.one(FILMS)
+    start = pick.one(OPENERS) + pick.one(WHOLE_FILMS)
     act = pick.one(SUCCEEDS)
     return _sentence(f"{start} {act}."), _sentence(f"{start} never {act}.")
 
 
 def _was_not_pleased(pick: _Pick) -> tuple[str, str]:
     start = f"{pick.one(OPENERS)}I was"
-    feeling = pick.one(SOFTENERS[:2] + ("really ", "particularly ")) + pick.one(PLEASED)
+    feeling = pick.one(("", "", "really ", "particularly ")) + pick.one(PLEASED)
     return _sentence(f"{start} {feeling}."), _sentence(f"{start} not {feeling}.")
 
 
@@ -258,7 +259,7 @@ def _is_not_bad(pick: _Pick) -> tuple[str, str]:
 
 
 def _never_fails(pick: _Pick) -> tuple[str, str]:
-    start = pick.one(OPENERS) + pick.one(FILMS)
+    start = pick.one(OPENERS) + pick.one(WHOLE_FILMS)
     failing = pick.one(FAILS)
     return _sentence(f"{start} never {failing}."), _sentence(f"{start} {failing}.")
 
@@ -310,7 +311,13 @@ CONTRASTS = (
 
 def _but(pick: _Pick) -> tuple[str, str]:
     """The clause after "but" (or the main clause after "although") decides."""
-    first, second = pick.two(PARTS + CRAFTS)
+    first, second = pick.one(
+        (
+            pick.two(CRAFTS),
+            [pick.one(EARLY), pick.one(LATE)],
+            pick.two([pick.one(PARTS), pick.one(CRAFTS)]),
+        )
+    )
     good = pick.one(INTENSIFIERS) + pick.good(first, second)
     bad = pick.one(INTENSIFIERS) + pick.bad(first, second)
     template = pick.one(CONTRASTS)
