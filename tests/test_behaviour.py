@@ -202,6 +202,14 @@ def test_a_model_right_on_every_first_side_only_gets_no_pair_right():
     }
     assert report["overall"]["sentences_right"]["n"] == 2 * minimal_pairs
     assert report["invariance_held"]["count"] == 0
+    hand_written = sum(1 for case in cases if case.pair.startswith(HAND_WRITTEN))
+    hand_invariance = sum(
+        1
+        for case in cases
+        if case.pair.startswith(HAND_WRITTEN) and CATEGORIES[case.category] == INVARIANCE
+    )
+    assert report["hand_written"]["pairs_both_right"]["count"] == 0
+    assert report["hand_written"]["sentences_right"]["n"] == hand_written - hand_invariance
 
 
 def test_a_model_right_everywhere_gets_every_rate_full():
@@ -273,6 +281,8 @@ def test_evaluate_explains_bad_input():
     pair = [one, Case("bad", 0, "contrast", "p")]
     with pytest.raises(ValueError, match="returned 1 scores for 2 texts"):
         evaluate(lambda texts: [0.9], pair)
+    with pytest.raises(ValueError, match=r"Unknown categories \['sarcasm'\]"):
+        evaluate(lambda texts: [0.9, 0.1], [one, Case("bad", 0, "sarcasm", "p")])
 
 
 # baselines and the CLI ---------------------------------------------------------------------------

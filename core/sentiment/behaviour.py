@@ -602,9 +602,15 @@ def suite() -> list[Case]:
 
 def rate(count: int, n: int) -> dict:
     """``count`` of ``n`` as a share with its 95 % Wilson interval."""
-    low, high = accuracy_interval(count / n, n)
-    return {"share": round(count / n, 4), "count": int(count), "n": int(n),
-            "low": round(low, 4), "high": round(high, 4)}  # fmt: skip
+    share = count / n
+    low, high = accuracy_interval(share, n)
+    return {
+        "share": round(share, 4),
+        "count": int(count),
+        "n": int(n),
+        "low": round(low, 4),
+        "high": round(high, 4),
+    }
 
 
 def evaluate(
@@ -626,15 +632,16 @@ def evaluate(
     dict
         ``overall``: ``pairs_both_right`` and ``sentences_right`` over the order and negation
         minimal pairs, and ``reordered_pairs_scored_alike`` (what a bag of words must score
-        100 % on); ``invariance_held`` over all invariance pairs; ``categories``: each
+        100 % on); ``hand_written``: the same two rates over the hand-written minimal pairs
+        alone; ``invariance_held`` over all invariance pairs; ``categories``: each
         category's ``kind`` and rates. Each rate is ``share``, ``count``, ``n``, ``low``,
         ``high``.
 
     Raises
     ------
     ValueError
-        When there are no cases, a pair id does not name two cases, or the model returns the
-        wrong number of scores.
+        When there are no cases, a pair id does not name two cases, a category is unknown, or
+        the model returns the wrong number of scores.
     """
     cases = suite() if cases is None else list(cases)
     if not cases:
@@ -645,6 +652,9 @@ def evaluate(
     odd = [pair for pair, members in pairs.items() if len(members) != 2]
     if odd:
         raise ValueError(f"Pair ids must name exactly two cases each; {odd[:3]} do not.")
+    unknown = sorted({case.category for case in cases} - set(CATEGORIES))
+    if unknown:
+        raise ValueError(f"Unknown categories {unknown}; use one of {sorted(CATEGORIES)}.")
     scores = np.asarray(predict_proba([case.text for case in cases]), dtype="float64").ravel()
     if len(scores) != len(cases):
         raise ValueError(f"The model returned {len(scores)} scores for {len(cases)} texts.")
@@ -660,6 +670,8 @@ def evaluate(
         category = cases[first].category
         kind = CATEGORIES[category]
         groups = (category, "overall") if kind != INVARIANCE else (category,)
+        if kind != INVARIANCE and cases[first].pair.startswith(HAND_WRITTEN):
+            groups += ("hand_written",)
         for group in groups:
             count(group, "sentences_right", bool(right[first]))
             count(group, "sentences_right", bool(right[second]))
@@ -678,6 +690,8 @@ def evaluate(
     report: dict = {"cases": len(cases), "pairs": len(pairs), "tolerance": TOLERANCE}
     if "overall" in tallies:
         report["overall"] = rates("overall")
+    if "hand_written" in tallies:
+        report["hand_written"] = rates("hand_written")
     if "invariance" in tallies:
         report["invariance_held"] = rates("invariance")["invariance_held"]
     report["categories"] = {
@@ -771,7 +785,10 @@ def baselines(
         **evaluate(fit_bag_of_words(*fit), cases),
     }
     model = load_model(model_dir)
-    notes = load_metrics(model_dir).get("training", {}).get("ngram_evidence")
+    try:
+        notes = load_metrics(model_dir).get("training", {}).get("ngram_evidence")
+    except ValueError:  # a model without its metrics.json: no recorded evidence scale
+        notes = None
     if notes and "ngram_evidence" in {layer.name for layer in model.model_.layers}:
         from core.sentiment.pipeline import evidence_sum_probabilities
 
@@ -782,5 +799,7 @@ def baselines(
             **evaluate(_scores_of(texts, sums), cases),
         }
     else:
-        report["ngram_evidence_sum"] = {"skipped": "this model has no n-gram evidence layer"}
+        report["ngram_evidence_sum"] = {
+            "skipped": "this model has no n-gram evidence layer (or no metrics.json with its scale)"
+        }
     return report
