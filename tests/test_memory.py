@@ -1,0 +1,129 @@
+"""The NumPy re-run of the LSTM (core.sentiment.memory) against Keras, and its summaries."""
+
+import keras
+import numpy as np
+import pytest
+
+from core.sentiment import memory
+from tests.sentiment_contract import contract_model
+
+REVIEWS = [
+    "glorious",
+    "the first hour is a mess, but the finale is glorious.",
+    "the first hour is glorious, but the finale is a mess.",
+    " ".join(["the acting is superb, but the story is dull."] * 12),  # more than it reads
+    "zzqx unknown words only",
+]
+
+
+@pytest.fixture(scope="module")
+def model():
+    return contract_model(epochs=2)
+
+
+@pytest.mark.parametrize("text", REVIEWS)
+def test_the_numpy_rerun_equals_keras_and_ends_on_the_models_score(model, text):
+    trace = model.memory_trace(text)
+    total, words, keep = model.words_read(text)
+    assert trace.words == words and trace.total_words == total and trace.keep == keep
+    from core.sentiment.scoring import lstm_outputs_model
+
+    hidden = np.asarray(lstm_outputs_model(model.model_)(np.array([text])))[0][: len(words)]
+    assert trace.hidden.shape == (len(words), 8)
+    assert np.abs(trace.hidden - hidden).max() < 1e-5
+    assert abs(trace.running[-1] - model.predict_proba([text])[0]) < 1e-5
+    assert abs(trace.p_positive - model.predict_proba([text])[0]) < 1e-5
+    # gates are shares, and the cell state follows c = f·c_prev + i·g exactly
+    for gate in (trace.input_gate, trace.forget_gate, trace.output_gate):
+        assert gate.min() >= 0 and gate.max() <= 1
+    rebuilt = trace.forget_gate * trace.previous_cell() + trace.written()
+    assert np.allclose(rebuilt, trace.cell)
+
+
+def test_an_empty_review_has_no_steps_and_a_coin_toss(model):
+    trace = model.memory_trace("")
+    assert trace.words == [] and trace.cell.shape == (0, 8) and len(trace.running) == 0
+    assert trace.p_positive == 0.5 == pytest.approx(model.predict_proba([""])[0])
+    assert trace.turning_point() is None
+
+
+def test_the_running_score_is_what_the_model_says_of_each_prefix(model):
+    text = "the first hour is a mess, but the finale is glorious."
+    trace = model.memory_trace(text)
+    prefixes = [" ".join(trace.words[: t + 1]) for t in range(len(trace.words))]
+    assert np.allclose(trace.running, model.predict_proba(prefixes), atol=1e-5)
+
+
+def test_readings_of_the_attention_model_add_up_and_run_like_the_trace(model):
+    text = "the first hour is glorious, but the finale is a mess."
+    readings, trace = model.readings(text), model.memory_trace(text)
+    assert abs(readings.p_positive - model.predict_proba([text])[0]) < 1e-5
+    assert np.allclose(readings.running_probability(), trace.running, atol=1e-5)
+    assert readings.bias == 0.0 and len(readings.readings) == len(trace.words)
+    assert model.readings("").readings.size == 0
+
+
+def test_a_model_without_the_contract_layers_has_no_memory_view():
+    review = keras.Input(shape=(1,))
+    plain = keras.Model(review, keras.layers.Dense(1, name="p_positive")(review))
+    assert not memory.has_memory_layers(plain)
+
+
+def test_an_lstm_the_rerun_cannot_reproduce_is_refused_with_a_reason(model):
+    config = model.model_.get_layer("lstm").get_config()
+
+    class Layer:
+        def get_config(self):
+            return {**config, "activation": "relu", "go_backwards": True}
+
+    class Odd:
+        def get_layer(self, name):
+            return Layer() if name == "lstm" else model.model_.get_layer(name)
+
+    with pytest.raises(ValueError, match="activation='relu', go_backwards=True. Retrain"):
+        memory.cell_weights(Odd())
+
+
+def fake_trace(running, forget, written, previous_cell=None) -> memory.MemoryTrace:
+    """A trace with chosen running scores, forget gates and writes (candidate = 1)."""
+    running, forget, written = (np.asarray(x, dtype=float) for x in (running, forget, written))
+    cell = np.zeros_like(forget)
+    previous = np.zeros(forget.shape[1]) if previous_cell is None else previous_cell
+    for step in range(len(forget)):
+        previous = cell[step] = forget[step] * previous + written[step]
+    zeros = np.zeros(len(running))
+    return memory.MemoryTrace(
+        words=[f"w{i}" for i in range(len(running))],
+        total_words=len(running),
+        keep="last",
+        hidden=np.tanh(cell),
+        cell=cell,
+        input_gate=written,
+        forget_gate=forget,
+        output_gate=np.ones_like(forget),
+        candidate=np.ones_like(forget),
+        scores=zeros,
+        attention=zeros,
+        running=running,
+        p_positive=float(running[-1]),
+    )
+
+
+def test_turning_point_is_the_last_crossing_else_the_biggest_move():
+    assert fake_trace([0.4, 0.3, 0.8, 0.9], np.ones((4, 2)), np.zeros((4, 2))).turning_point() == 2
+    crossed_twice = fake_trace([0.6, 0.3, 0.7, 0.2], np.ones((4, 2)), np.zeros((4, 2)))
+    assert crossed_twice.turning_point() == 3
+    never = fake_trace([0.6, 0.62, 0.95, 0.9], np.ones((4, 2)), np.zeros((4, 2)))
+    assert never.turning_point() == 2
+    assert fake_trace([0.7], np.ones((1, 2)), np.zeros((1, 2))).turning_point() is None
+
+
+def test_kept_overwritten_and_changed_most():
+    forget = [[1.0, 1.0, 1.0], [0.9, 0.1, 1.0]]
+    written = [[0.5, 0.5, 0.05], [0.0, -0.4, 0.02]]
+    trace = fake_trace([0.5, 0.5], forget, written)
+    assert trace.kept_share().tolist() == pytest.approx([1.0, 2.0 / 3.0])
+    # word 1: cells 1 and 2 get big writes into empty memory, cell 3 a tiny one
+    # word 2: cell 2 forgets 90 % and gets −0.4, more than the 0.05 it kept
+    assert trace.overwritten().tolist() == [[True, True, False], [False, True, False]]
+    assert trace.changed_most(1, 2) == [1, 0]
