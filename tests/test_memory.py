@@ -105,7 +105,7 @@ def fake_trace(running, forget, written, previous_cell=None) -> memory.MemoryTra
         scores=zeros,
         attention=zeros,
         running=running,
-        p_positive=float(running[-1]),
+        p_positive=float(running[-1]) if len(running) else 0.5,
     )
 
 
@@ -127,3 +127,73 @@ def test_kept_overwritten_and_changed_most():
     # word 2: cell 2 forgets 90 % and gets −0.4, more than the 0.05 it kept
     assert trace.overwritten().tolist() == [[True, True, False], [False, True, False]]
     assert trace.changed_most(1, 2) == [1, 0]
+
+
+# plain-English readings (core.sentiment.explain) -----------------------------------------------
+
+
+def test_turning_point_reading_names_the_word_the_scores_and_the_cells():
+    from core.sentiment import explain
+
+    forget = [[1.0] * 4, [0.9] * 4, [0.1, 0.1, 1.0, 1.0]]
+    written = [[0.5, 0.5, 0.0, 0.0], [0.0] * 4, [-0.6, -0.7, 0.01, 0.0]]
+    trace = fake_trace([0.6, 0.31, 0.88], forget, written)
+    text = explain.turning_point_reading(trace)
+    assert text.startswith("The verdict turned positive at word 3, “w2”, and stayed there.")
+    assert "After “w2” the score went from 31% to 88%" in text
+    assert "kept 55% of its memory on average and wrote over 2 of its 4 memory cells" in text
+    assert "cells 2, 1 and 3 moved most." in text
+
+
+def test_readings_never_show_the_same_percent_twice_and_cover_odd_reviews():
+    from core.sentiment import explain
+
+    close = fake_trace([0.6, 0.499, 0.502], np.ones((3, 1)), np.zeros((3, 1)))
+    assert "from 49.9% to 50.2%" in explain.turning_point_reading(close)
+    assert "1 memory cell" in explain.turning_point_reading(close)
+    steady = fake_trace([0.6, 0.7, 0.95, 0.9], np.ones((4, 2)), np.zeros((4, 2)))
+    assert "never changed sides after the first word; its biggest move came at word 3" in (
+        explain.turning_point_reading(steady)
+    )
+    one = fake_trace([0.8], np.ones((1, 2)), np.zeros((1, 2)))
+    assert "With one word there is no turn to see" in explain.turning_point_reading(one)
+    empty = fake_trace([], np.ones((0, 2)), np.zeros((0, 2)))
+    assert "no words the model could read" in explain.turning_point_reading(empty)
+    assert explain.memory_summary(empty) == "" and explain.memory_table_rows(empty) == []
+
+
+def test_memory_summary_and_table_follow_the_trace():
+    from core.sentiment import explain
+
+    trace = fake_trace([0.4, 0.7], [[1.0, 1.0], [0.2, 0.6]], [[0.5, 0.3], [0.0, 0.0]])
+    summary = explain.memory_summary(trace)
+    assert "read 2 words with 2 memory cells" in summary
+    assert "kept 70% of its memory on average" in summary
+    assert "kept least at “w1” (word 2, 40%)" in summary
+    rows = explain.memory_table_rows(trace)
+    assert rows[1] == {
+        "word": "2. w1",
+        "score after it": "70%",
+        "memory kept": "40%",
+        "cells written over": "0 of 2",
+        "cells that moved most": "1 and 2",
+    }
+
+
+def test_order_demo_pair_uses_the_same_words_and_the_reading_says_what_that_means(model):
+    from core.sentiment import explain
+
+    names = tuple(explain.ORDER_DEMO)
+    texts = tuple(explain.ORDER_DEMO.values())
+    words = tuple(model.words_read(text)[1] for text in texts)
+    assert words[0] != words[1] and explain.bag_of_words(words[0]) == explain.bag_of_words(words[1])
+    assert explain.bag_text(words[0]).startswith("a, but, finale, first, glorious, hour, is ×2")
+    flipped = explain.order_reading(names, words, (0.9, 0.2))
+    assert "hold exactly the same 11 words" in flipped
+    assert "must give them the same score" in flipped
+    assert f"gives “{names[0]}” 90% (positive) and “{names[1]}” 20% (negative)" in flipped
+    assert flipped.endswith("word order alone changed its verdict.")
+    same = explain.order_reading(names, words, (0.9, 0.7))
+    assert same.endswith("20% apart; order moved its score but did not change its mind.")
+    other = explain.order_reading(names, (words[0], words[1][:-1]), (0.9, 0.2))
+    assert "do not use exactly the same words" in other
