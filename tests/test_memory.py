@@ -197,3 +197,35 @@ def test_order_demo_pair_uses_the_same_words_and_the_reading_says_what_that_mean
     assert same.endswith("20% apart; order moved its score but did not change its mind.")
     other = explain.order_reading(names, (words[0], words[1][:-1]), (0.9, 0.2))
     assert "do not use exactly the same words" in other
+
+
+# charts (core.sentiment.charts) ------------------------------------------------------------------
+
+
+def test_running_score_puts_the_words_on_the_axis_and_marks_the_turn():
+    from core.sentiment import charts
+
+    words = ["the", "film", "is", "not", "bad"]
+    figure = charts.running_score(words, [0.5, 0.52, 0.5, 0.2, 0.8], turn=4)
+    assert list(figure.layout.xaxis.ticktext) == words
+    assert list(figure.data[0].y) == pytest.approx([50, 52, 50, 20, 80])
+    assert figure.layout.annotations[0].text == "turned at “bad”"
+    long = charts.running_score([f"w{i}" for i in range(600)], np.linspace(0, 1, 600))
+    ticks = list(long.layout.xaxis.ticktext)
+    assert len(ticks) <= charts.MAX_WORD_TICKS and ticks[:2] == ["1", "16"]
+    assert long.layout.meta["words"] == 600 and not long.layout.annotations
+
+
+def test_memory_heatmap_has_a_row_per_cell_and_a_column_per_word():
+    from core.sentiment import charts
+
+    values = np.array([[0.1, -0.9, 0.0], [0.5, 0.2, 2.0]])  # 2 words × 3 cells
+    figure = charts.memory_heatmap(["not", "bad"], values)
+    heat = figure.data[0]
+    assert np.asarray(heat.z).shape == (3, 2) and heat.z[2][1] == 2.0
+    assert (heat.zmin, heat.zmid, heat.zmax) == (-2.0, 0, 2.0)  # symmetric: 0 sits mid-scale
+    kept = charts.memory_heatmap(["not", "bad"], [[1.0, 0.0, 0.5], [0.2, 0.9, 0.4]], "forget")
+    assert (kept.data[0].zmin, kept.data[0].zmax) == (0, 1) and kept.data[0].reversescale
+    assert "kept" in kept.data[0].hovertemplate
+    with pytest.raises(ValueError, match="view is 'gates'; use one of cell, forget."):
+        charts.memory_heatmap(["a"], [[0.0]], "gates")
