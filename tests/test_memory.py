@@ -229,3 +229,11 @@ def test_memory_heatmap_has_a_row_per_cell_and_a_column_per_word():
     assert "kept" in kept.data[0].hovertemplate
     with pytest.raises(ValueError, match="view is 'gates'; use one of cell, forget."):
         charts.memory_heatmap(["a"], [[0.0]], "gates")
+
+
+def test_readings_summary_of_an_attention_pooled_model_has_no_starting_point():
+    from core.sentiment import explain
+
+    text = explain.readings_summary(["not", "bad"], [-0.2, 0.9], 0.0, 0.67, pooled=True)
+    assert "weighted by how much attention the model pays to that word" in text
+    assert "add up to +0.70, a 67% chance of positive" in text and "starting point" not in text

@@ -104,12 +104,15 @@ def shown_readings(readings) -> list[str]:
     return [_signed(value) for value in hundredths_that_add_up(readings)]
 
 
-def readings_summary(words: list[str], readings, bias: float, p_positive: float) -> str:
+def readings_summary(
+    words: list[str], readings, bias: float, p_positive: float, pooled: bool = False
+) -> str:
     """One plain-English paragraph on the LSTM's per-word readings and the score they make.
 
     Every number is shown to two decimals and the shown numbers add up; the words it names are
     ones the diagram draws, and a strongest reading hidden in the diagram's gap is named with its
-    position.
+    position. ``pooled``: each reading is a word's score weighted by its attention share (the
+    order-aware model), not an output added up as it is.
     """
     hundredths = hundredths_that_add_up(readings)
     total, start = sum(hundredths), round(float(bias) * 100)
@@ -122,11 +125,18 @@ def readings_summary(words: list[str], readings, bias: float, p_positive: float)
     ]
     down = [f"“{words[i]}” ({_signed(hundredths[i])})" for i in order[:3] if hundredths[i] < 0]
     where = f"At each of the {len(words):,} words" if len(words) > 1 else "At its one word"
-    text = (
-        f"{where} the LSTM wrote out a reading. They add up to {_signed(total)}; with the model's "
-        f"starting point of {_signed(start)} that makes {_signed(total + start)}, a "
-        f"{p_positive:.0%} chance of positive (a total of 0 would mean 50%)."
-    )
+    if pooled:
+        text = (
+            f"{where} the LSTM gave a score, weighted by how much attention the model pays to "
+            f"that word (the weights add up to 1). These readings add up to {_signed(total)}, a "
+            f"{p_positive:.0%} chance of positive (a total of 0 would mean 50%)."
+        )
+    else:
+        text = (
+            f"{where} the LSTM wrote out a reading. They add up to {_signed(total)}; with the "
+            f"model's starting point of {_signed(start)} that makes {_signed(total + start)}, "
+            f"a {p_positive:.0%} chance of positive (a total of 0 would mean 50%)."
+        )
     drawn = "Of the steps drawn, its" if len(shown) < len(words) else "Its"
     if up:
         text += f" {drawn} highest readings came after {_listed(up)}"
