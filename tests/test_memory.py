@@ -112,9 +112,9 @@ def fake_trace(running, forget, written, previous_cell=None) -> memory.MemoryTra
 def test_turning_point_is_the_last_crossing_else_the_biggest_move():
     assert fake_trace([0.4, 0.3, 0.8, 0.9], np.ones((4, 2)), np.zeros((4, 2))).turning_point() == 2
     crossed_twice = fake_trace([0.6, 0.3, 0.7, 0.2], np.ones((4, 2)), np.zeros((4, 2)))
-    assert crossed_twice.turning_point() == 3
+    assert crossed_twice.turning_point() == 3 and crossed_twice.crossed(3)
     never = fake_trace([0.6, 0.62, 0.95, 0.9], np.ones((4, 2)), np.zeros((4, 2)))
-    assert never.turning_point() == 2
+    assert never.turning_point() == 2 and not never.crossed(2) and not never.crossed(None)
     assert fake_trace([0.7], np.ones((1, 2)), np.zeros((1, 2))).turning_point() is None
 
 
@@ -214,6 +214,8 @@ def test_running_score_puts_the_words_on_the_axis_and_marks_the_turn():
     ticks = list(long.layout.xaxis.ticktext)
     assert len(ticks) <= charts.MAX_WORD_TICKS and ticks[:2] == ["1", "16"]
     assert long.layout.meta["words"] == 600 and not long.layout.annotations
+    moved = charts.running_score(words, [0.6, 0.7, 0.9, 0.95, 0.9], turn=2, crossed=False)
+    assert moved.layout.annotations[0].text == "biggest move: “is”"
 
 
 def test_memory_heatmap_has_a_row_per_cell_and_a_column_per_word():

@@ -16,6 +16,7 @@ from tests.sentiment_contract import saved_contract_model
 pytestmark = pytest.mark.slow
 TIMEOUT = 120
 FIRST, SECOND = explain.ORDER_DEMO.values()
+FIRST_NAME, SECOND_NAME = explain.ORDER_DEMO
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +55,14 @@ def test_both_demo_buttons_show_both_scores_the_shared_words_and_the_memory(
     monkeypatch, contract_folder
 ):
     at = open_page(monkeypatch, contract_folder)
-    at.button(key="order_" + list(explain.ORDER_DEMO)[0]).click().run()
+    at.button(key=f"order_{FIRST_NAME}").click().run()
     assert not at.exception and not other_errors(at)
     assert at.text_area(key="review").value == FIRST
     assert "Order matters" in texts_of(at.subheader)
     scores = {metric.label: metric.value for metric in at.metric}
-    assert scores[f"LSTM on “{FIRST}” (in the box)"].endswith("% positive")
-    assert scores[f"LSTM on “{SECOND}”"].endswith("% positive")
+    assert scores[f"LSTM: {FIRST_NAME} (in the box)"].endswith("% positive")
+    assert scores[f"LSTM: {SECOND_NAME}"].endswith("% positive")
+    assert f"“{FIRST}”" in texts_of(at.caption) and f"“{SECOND}”" in texts_of(at.caption)
     assert "a, but, finale, first, glorious, hour, is ×2, mess, the ×2" in texts_of(at.caption)
     assert "Both reviews hold exactly the same 11 words" in texts_of(at.markdown)
     assert "Memory at work" in texts_of(at.subheader)
@@ -69,9 +71,9 @@ def test_both_demo_buttons_show_both_scores_the_shared_words_and_the_memory(
     assert {"words": 11, "cells": 8, "view": "cell"} in metas
     assert "memory cells" in texts_of(at.markdown)  # the turning point and summary readings
 
-    at.button(key="order_" + list(explain.ORDER_DEMO)[1]).click().run()
+    at.button(key=f"order_{SECOND_NAME}").click().run()
     assert not at.exception and at.text_area(key="review").value == SECOND
-    assert f"LSTM on “{SECOND}” (in the box)" in [metric.label for metric in at.metric]
+    assert f"LSTM: {SECOND_NAME} (in the box)" in [metric.label for metric in at.metric]
     assert "Memory at work" in texts_of(at.subheader)
 
 

@@ -103,17 +103,18 @@ def order_demo(model, text: str) -> None:
     share, and what that shows."""
     if text.strip() not in review_steps.ORDER_DEMO.values():
         return
-    texts = list(review_steps.ORDER_DEMO.values())
+    names, texts = list(review_steps.ORDER_DEMO), list(review_steps.ORDER_DEMO.values())
     chances = [float(p) for p in model.predict_proba(texts)]
-    words = tuple(model.words_read(example) for example in texts)
+    read = [model.words_read(example) for example in texts]
     st.subheader("Order matters")
-    for column, example, chance in zip(st.columns(2), texts, chances, strict=True):
+    for column, name, example, chance in zip(st.columns(2), names, texts, chances, strict=True):
         shown = " (in the box)" if example == text.strip() else ""
-        column.metric(f"LSTM on “{example}”{shown}", f"{chance:.0%} positive")
-    if all(read is not None for read in words):
-        words = tuple(read[1] for read in words)
+        column.metric(f"LSTM: {name}{shown}", f"{chance:.0%} positive")
+        column.caption(f"“{example}”")
+    if all(each is not None for each in read):
+        words = (read[0][1], read[1][1])
         st.caption(f"A bag of words sees, for both: {review_steps.bag_text(words[0])}.")
-        st.write(review_steps.order_reading(texts, words, chances))
+        st.write(review_steps.order_reading((names[0], names[1]), words, tuple(chances)))
 
 
 def training_settings() -> ModelSettings:
@@ -215,11 +216,15 @@ def show_memory(model, text: str):
     st.subheader("Memory at work")
     st.write(review_steps.turning_point_reading(trace))
     turn = trace.turning_point()
-    st.plotly_chart(charts.running_score(trace.words, trace.running, turn), key="memory_running")
+    st.plotly_chart(
+        charts.running_score(trace.words, trace.running, turn, trace.crossed(turn)),
+        key="memory_running",
+    )
     st.caption(
         "The score the model would give had the review stopped after each word (the last point "
         "is the score above). The LSTM reads left to right, so each point depends only on the "
-        "words before it; the dashed line marks where the verdict turned."
+        "words before it; the dashed line marks where the verdict turned (or, if it never did, the "
+        "biggest move)."
     )
     view = st.radio(
         "Colour the memory cells by",
@@ -229,7 +234,11 @@ def show_memory(model, text: str):
         key="memory_view",
     )
     values = trace.cell if view == "cell" else trace.forget_gate
-    st.plotly_chart(charts.memory_heatmap(trace.words, values, view), key="memory_cells")
+    st.plotly_chart(
+        charts.memory_heatmap(trace.words, values, view),
+        key="memory_cells",
+        config={"displayModeBar": False},  # its buttons would sit over the top cells
+    )
     st.caption(MEMORY_CAPTIONS[view])
     st.write(review_steps.memory_summary(trace))
     with st.expander("Word by word: what the memory did"):

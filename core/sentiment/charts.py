@@ -55,15 +55,17 @@ def _word_axis(words: list[str]) -> dict:
         tickangle=-45 if len(words) <= MAX_WORD_TICKS else 0,
         range=[0.5, len(words) + 0.5],
         title=None if len(words) <= MAX_WORD_TICKS else "words read",
+        tickfont=dict(size=14),
         showgrid=False,
     )
 
 
 def running_score(
-    words: list[str], running, turn: int | None = None, height: int = 300
+    words: list[str], running, turn: int | None = None, crossed: bool = True, height: int = 300
 ) -> go.Figure:
     """The chance of positive had the review stopped after each word, with the words on the
-    axis; ``turn`` (0-based) marks the word where the verdict turned."""
+    axis; ``turn`` (0-based) marks the word where the verdict turned (``crossed``) or, when it
+    never changed sides, the word that moved it most."""
     values = [float(value) * 100 for value in running]
     steps = list(range(1, len(values) + 1))
     figure = go.Figure(
@@ -84,7 +86,7 @@ def running_score(
         figure.add_annotation(
             x=turn + 1,
             y=100,
-            text=f"turned at “{words[turn]}”",
+            text=f"{'turned at' if crossed else 'biggest move:'} “{words[turn]}”",
             showarrow=False,
             yanchor="bottom",
             font=dict(size=14, color=OKABE_ITO_ORANGE),
@@ -93,7 +95,13 @@ def running_score(
         height=height,
         margin=dict(l=10, r=10, t=30, b=10),
         xaxis=_word_axis(words),
-        yaxis=dict(title="chance positive", range=[0, 100.5], ticksuffix=" %", dtick=25),
+        yaxis=dict(
+            title="chance positive",
+            range=[0, 100.5],
+            ticksuffix=" %",
+            dtick=25,
+            tickfont=dict(size=14),
+        ),
         font=dict(size=14),
         showlegend=False,
         meta={"words": len(words)},
@@ -147,6 +155,7 @@ def memory_heatmap(words: list[str], values, view: str = "cell") -> go.Figure:
             title="memory cell",
             autorange="reversed",
             dtick=1 if units <= 12 else 4 if units <= 48 else None,
+            tickfont=dict(size=14),
             showgrid=False,
         ),
         font=dict(size=14),

@@ -227,10 +227,9 @@ def turning_point_reading(trace) -> str:
             f"memory and scored it {trace.p_positive:.0%} positive."
         )
     side = "positive" if trace.running[step] >= 0.5 else "negative"
-    crossed = (trace.running[step - 1] >= 0.5) != (trace.running[step] >= 0.5)
     lead = (
         f"The verdict turned {side} at word {step + 1}, “{trace.words[step]}”, and stayed there."
-        if crossed
+        if trace.crossed(step)
         else f"The score never changed sides after the first word; its biggest move came at word "
         f"{step + 1}, “{trace.words[step]}”."
     )

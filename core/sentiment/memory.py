@@ -117,6 +117,12 @@ class MemoryTrace:
             return int(crossings[-1])
         return int(np.argmax(np.abs(np.diff(self.running)))) + 1
 
+    def crossed(self, step: int | None) -> bool:
+        """Whether the running score changed sides of 50 % at word ``step`` (not the first)."""
+        if not step:
+            return False
+        return bool((self.running[step - 1] >= 0.5) != (self.running[step] >= 0.5))
+
     def attention_shares(self) -> np.ndarray:
         """How much each word's score counts in the final score (shares adding up to 1)."""
         if not len(self.attention):
