@@ -229,6 +229,10 @@ def test_memory_heatmap_has_a_row_per_cell_and_a_column_per_word():
     kept = charts.memory_heatmap(["not", "bad"], [[1.0, 0.0, 0.5], [0.2, 0.9, 0.4]], "forget")
     assert (kept.data[0].zmin, kept.data[0].zmax) == (0, 1) and kept.data[0].reversescale
     assert "kept" in kept.data[0].hovertemplate
+    assert heat.xgap == 1
+    long = charts.memory_heatmap([f"w{i}" for i in range(600)], np.zeros((600, 24)))
+    assert long.data[0].xgap == 0 and long.layout.meta["cells"] == 24
+    assert long.data[0].zmax == 1.0  # an all-zero memory still gets a scale
     with pytest.raises(ValueError, match="view is 'gates'; use one of cell, forget."):
         charts.memory_heatmap(["a"], [[0.0]], "gates")
 

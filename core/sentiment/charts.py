@@ -142,7 +142,8 @@ def memory_heatmap(words: list[str], values, view: str = "cell") -> go.Figure:
             customdata=[words] * units,
             hovertemplate=f"cell %{{y}} after “%{{customdata}}”: {hover}<extra></extra>",
             colorbar=dict(title=dict(text=colour_title, side="right"), thickness=14, len=0.9),
-            xgap=1,
+            # a gap between columns only while they are wide: on a long review it would hide them
+            xgap=1 if len(words) <= MAX_WORD_TICKS else 0,
             ygap=1,
             **colours,
         )
