@@ -243,3 +243,22 @@ def test_readings_summary_of_an_attention_pooled_model_has_no_starting_point():
     text = explain.readings_summary(["not", "bad"], [-0.2, 0.9], 0.0, 0.67, pooled=True)
     assert "weighted by how much attention the model pays to that word" in text
     assert "add up to +0.70, a 67% chance of positive" in text and "starting point" not in text
+
+
+def test_the_rerun_matches_a_real_lstm_that_reads_n_gram_evidence_beside_the_words():
+    from core.sentiment import load_model
+    from core.sentiment.scoring import lstm_inputs_model, lstm_outputs_model
+
+    shipped = load_model()  # whatever shape ships, its LSTM reads the same kind of inputs
+    lstm = shipped.model_.get_layer("lstm")
+    kernel, recurrent_kernel, bias = lstm.get_weights()
+    units = recurrent_kernel.shape[0]
+    weights = memory.CellWeights(
+        kernel, recurrent_kernel, bias, np.zeros(units), 0.0, np.zeros(units), 0.0
+    )
+    text = "I expected to hate it, but honestly it was not bad at all. " * 8
+    words = shipped.words_read(text)[1]
+    inputs = np.asarray(lstm_inputs_model(shipped.model_)(np.array([text])))[0][: len(words)]
+    hidden = np.asarray(lstm_outputs_model(shipped.model_)(np.array([text])))[0][: len(words)]
+    assert len(words) > 100
+    assert np.abs(memory.run_cell(inputs, weights)["hidden"] - hidden).max() < 1e-5
