@@ -64,6 +64,11 @@ def test_both_demo_buttons_show_both_scores_and_the_memory(browser, app_url, the
     shot(page, f"sentiment_memory_{theme}")
     page.get_by_text("Colour the memory cells by").scroll_into_view_if_needed()
     shot(page, f"sentiment_memory_cells_{theme}")
+    page.get_by_text("how much each cell kept (forget gate)").click()
+    page.get_by_text("forget gate near 100%").wait_for(timeout=TIMEOUT_MS)
+    support.settle(page)
+    page.get_by_text("Colour the memory cells by").scroll_into_view_if_needed()
+    shot(page, f"sentiment_memory_forget_{theme}")
     assert page.errors == []
     page.context.close()
 

@@ -228,7 +228,7 @@ def test_memory_heatmap_has_a_row_per_cell_and_a_column_per_word():
     assert (heat.zmin, heat.zmid, heat.zmax) == (-2.0, 0, 2.0)  # symmetric: 0 sits mid-scale
     kept = charts.memory_heatmap(["not", "bad"], [[1.0, 0.0, 0.5], [0.2, 0.9, 0.4]], "forget")
     assert (kept.data[0].zmin, kept.data[0].zmax) == (0, 1) and kept.data[0].reversescale
-    assert "kept" in kept.data[0].hovertemplate
+    assert "kept" in kept.data[0].hovertemplate and kept.data[0].colorbar.tickformat == ".0%"
     assert heat.xgap == 1
     long = charts.memory_heatmap([f"w{i}" for i in range(600)], np.zeros((600, 24)))
     assert long.data[0].xgap == 0 and long.layout.meta["cells"] == 24

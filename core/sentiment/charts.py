@@ -130,10 +130,10 @@ def memory_heatmap(words: list[str], values, view: str = "cell") -> go.Figure:
     if view == "cell":
         limit = max((abs(value) for row in grid for value in row), default=1.0) or 1.0
         colours = dict(colorscale=DIVERGING, zmin=-limit, zmax=limit, zmid=0)
-        colour_title, hover = "holds", "holds %{z:+.2f}"
+        colour_title, hover, tick_format = "holds", "holds %{z:+.2f}", ""
     else:
         colours = dict(colorscale=DIVERGING, zmin=0, zmax=1, reversescale=True)
-        colour_title, hover = "kept", "kept %{z:.0%} of what it held"
+        colour_title, hover, tick_format = "kept", "kept %{z:.0%} of what it held", ".0%"
     figure = go.Figure(
         go.Heatmap(
             z=grid,
@@ -141,7 +141,12 @@ def memory_heatmap(words: list[str], values, view: str = "cell") -> go.Figure:
             y=list(range(1, units + 1)),
             customdata=[words] * units,
             hovertemplate=f"cell %{{y}} after “%{{customdata}}”: {hover}<extra></extra>",
-            colorbar=dict(title=dict(text=colour_title, side="right"), thickness=14, len=0.9),
+            colorbar=dict(
+                title=dict(text=colour_title, side="right"),
+                thickness=14,
+                len=0.9,
+                tickformat=tick_format,
+            ),
             # a gap between columns only while they are wide: on a long review it would hide them
             xgap=1 if len(words) <= MAX_WORD_TICKS else 0,
             ygap=1,
