@@ -86,6 +86,9 @@ def test_the_memory_view_switches_to_the_forget_gate_and_lists_every_word(
     assert "Order matters" not in texts_of(at.subheader)  # only for the demo's two versions
     table = next(frame.value for frame in at.dataframe if "memory kept" in frame.value.columns)
     assert table["word"].tolist()[:2] == ["1. the", "2. acting"] and len(table) == 9
+    # the step-by-step readings speak of attention, and leave the running score to this view
+    assert "weighted by how much attention the model pays" in texts_of(at.markdown)
+    assert sum(meta.get("words") == 9 and "cells" not in meta for meta in chart_metas(at)) == 1
     at.radio(key="memory_view").set_value("forget").run()
     assert not at.exception
     assert {"words": 9, "cells": 8, "view": "forget"} in chart_metas(at)
