@@ -79,5 +79,7 @@ def test_phone_shows_the_memory_view(browser, app_url):
     support.wait_for_trace(page, "running score")
     page.get_by_role("heading", name="Memory at work").scroll_into_view_if_needed()
     shot(page, "sentiment_memory_phone_dark")
+    page.get_by_text("Colour the memory cells by").scroll_into_view_if_needed()
+    shot(page, "sentiment_memory_cells_phone_dark")
     assert page.errors == []
     page.context.close()
