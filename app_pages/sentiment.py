@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core.paths import sentiment_model_dir
 from core.sentiment import data as reviews
 from core.sentiment import (
     load_metrics,
@@ -22,8 +23,12 @@ st.caption(
 
 
 @st.cache_resource(show_spinner="Loading the trained model…")
+def load_shipped(folder: str):
+    return load_model(folder)
+
+
 def shipped_model():
-    return load_model()
+    return load_shipped(str(sentiment_model_dir()))
 
 
 def active_model():
@@ -35,6 +40,7 @@ def active_model():
 def score_tab(model, model_name: str) -> None:
     st.caption(f"Scoring with {model_name}.")
     view.example_buttons()
+    view.order_buttons()
     many = st.toggle("Many reviews, one per line", key="many")
     text = st.text_area(
         "Review", key="review", height=150, placeholder="Type or paste a movie review…"
@@ -44,6 +50,7 @@ def score_tab(model, model_name: str) -> None:
     if not texts:
         st.info("Type a review above, or click one of the examples, to see its score.")
     elif not many:
+        view.order_demo(model, texts[0])
         view.show_one(model, texts[0], "review")
     else:
         view.show_many(model, texts)
@@ -80,7 +87,7 @@ def batch_tab(model, model_name: str) -> None:
 
 def card_tab() -> None:
     try:
-        metrics = load_metrics()
+        metrics = load_metrics(sentiment_model_dir())
     except ValueError as error:
         st.error(str(error))
         metrics = None

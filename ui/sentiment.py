@@ -81,6 +81,42 @@ def example_buttons() -> None:
     )
 
 
+def order_buttons() -> None:
+    """The "order matters" demo's two buttons: the same words in another order, one click each
+    puts that version in the review box."""
+    st.markdown("**Order matters:** the same words, in another order")
+    for column, (name, example) in zip(
+        st.columns(len(review_steps.ORDER_DEMO)), review_steps.ORDER_DEMO.items(), strict=True
+    ):
+        column.button(
+            f"“{example}”",
+            key=f"order_{name}",
+            help=name,
+            on_click=st.session_state.update,
+            kwargs={"review": example, "many": False},
+            width="stretch",
+        )
+
+
+def order_demo(model, text: str) -> None:
+    """When the review is one of the demo's two versions: both scores, the bag of words they
+    share, and what that shows."""
+    if text.strip() not in review_steps.ORDER_DEMO.values():
+        return
+    names, texts = list(review_steps.ORDER_DEMO), list(review_steps.ORDER_DEMO.values())
+    chances = [float(p) for p in model.predict_proba(texts)]
+    read = [model.words_read(example) for example in texts]
+    st.subheader("Order matters")
+    for column, name, example, chance in zip(st.columns(2), names, texts, chances, strict=True):
+        shown = " (in the box)" if example == text.strip() else ""
+        column.metric(f"LSTM: {name}{shown}", f"{chance:.0%} positive")
+        column.caption(f"“{example}”")
+    if all(each is not None for each in read):
+        words = (read[0][1], read[1][1])
+        st.caption(f"A bag of words sees, for both: {review_steps.bag_text(words[0])}.")
+        st.write(review_steps.order_reading((names[0], names[1]), words, tuple(chances)))
+
+
 def training_settings() -> ModelSettings:
     """The sliders of the Train tab, read into the settings a training run uses."""
     left, right = st.columns(2)
@@ -145,11 +181,81 @@ def show_one(model, text: str, key: str) -> None:
     )
     st.markdown(STRENGTH_KEY_HTML, unsafe_allow_html=True)
     if key == "review":
-        show_steps(model, prepared.text, probability)
+        trace = show_memory(model, prepared.text)
+        show_steps(model, prepared.text, probability, running_chart=trace is None)
 
 
-def show_steps(model, text: str, probability: float) -> None:
-    """The words the LSTM read as an unrolled diagram, with its reading at each word."""
+MEMORY_CAPTIONS = {
+    "cell": "Each row is one of the LSTM's memory cells, each column a word. Orange: the cell "
+    "holds a positive number after that word, blue: a negative one, grey: near zero. A colour "
+    "that changes from one column to the next is a cell being written over.",
+    "forget": "Each row is one memory cell, each column a word. Blue: the cell kept what it held "
+    "before that word (forget gate near 100%); orange: it let it go to make room for the new "
+    "word.",
+}
+
+
+def show_memory(model, text: str):
+    """The "Memory at work" view: the running score word by word, the memory cells × words
+    heatmap, the turning point and a word-by-word table. Returns the trace shown, or None when
+    the model has no memory view (a short note says why)."""
+    try:
+        trace = model.memory_trace(text)
+    except ValueError as error:
+        st.info(str(error))
+        return None
+    if trace is None:
+        st.caption(
+            "The memory view needs the order-aware model, whose LSTM scores the review at every "
+            "word; the model scoring now adds up its LSTM's outputs instead, so the view is "
+            "hidden. “What the LSTM read, step by step” below still shows its readings."
+        )
+        return None
+    if not trace.words:
+        return None
+    st.subheader("Memory at work")
+    st.write(review_steps.turning_point_reading(trace))
+    turn = trace.turning_point()
+    st.plotly_chart(
+        charts.running_score(trace.words, trace.running, turn, trace.crossed(turn)),
+        key="memory_running",
+    )
+    st.caption(
+        "The score the model would give had the review stopped after each word (the last point "
+        "is the score above). The LSTM reads left to right, so each point depends only on the "
+        "words before it; the dashed line marks where the verdict turned (or, if it never did, the "
+        "biggest move)."
+    )
+    view = st.radio(
+        "Colour the memory cells by",
+        list(charts.MEMORY_VIEWS),
+        format_func=charts.MEMORY_VIEWS.get,
+        horizontal=True,
+        key="memory_view",
+    )
+    values = trace.cell if view == "cell" else trace.forget_gate
+    st.plotly_chart(
+        charts.memory_heatmap(trace.words, values, view),
+        key="memory_cells",
+        config={"displayModeBar": False},  # its buttons would sit over the top cells
+    )
+    st.caption(MEMORY_CAPTIONS[view])
+    st.write(review_steps.memory_summary(trace))
+    with st.expander("Word by word: what the memory did"):
+        st.dataframe(
+            pd.DataFrame(review_steps.memory_table_rows(trace)), hide_index=True, key="memory_table"
+        )
+        st.caption(
+            "Memory kept: the average forget gate (100% keeps everything). A cell is written "
+            "over when what the word wrote into it outweighs what it kept. Cells are numbered "
+            "as in the picture above."
+        )
+    return trace
+
+
+def show_steps(model, text: str, probability: float, running_chart: bool = True) -> None:
+    """The words the LSTM read as an unrolled diagram, with its reading at each word; the
+    running score too when the memory view does not already show it."""
     readings = model.readings(text)
     if readings is None or not readings.words:
         return
@@ -158,7 +264,10 @@ def show_steps(model, text: str, probability: float) -> None:
         st.plotly_chart(review_steps.review_diagram(words, probability, values), key="steps")
         note = review_steps.truncation_note(readings.total_words, len(words), readings.keep)
         st.caption(f"{note} {review_steps.unknown_words_note(words)}".strip())
-        st.write(review_steps.readings_summary(words, values, readings.bias, probability))
+        pooled = readings.running is not None
+        st.write(review_steps.readings_summary(words, values, readings.bias, probability, pooled))
+        if not running_chart:
+            return
         st.plotly_chart(charts.running_score(words, readings.running_probability()), key="running")
         st.caption(
             "The running total of the readings, as a chance of positive, after each word; the "

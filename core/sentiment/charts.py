@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 
 POSITIVE = "#16a34a"
 NEGATIVE = "#dc2626"
 NEUTRAL = "#94a3b8"
+# Okabe & Ito's colour-blind-safe palette (Color Universal Design, 2008)
+OKABE_ITO_BLUE = "#0072B2"
+OKABE_ITO_ORANGE = "#E69F00"
+OKABE_ITO_VERMILLION = "#D55E00"
+# blue – light grey – vermillion: the middle stays visible on a white and on a dark background
+DIVERGING = [[0.0, OKABE_ITO_BLUE], [0.5, "#d9d9d9"], [1.0, OKABE_ITO_VERMILLION]]
+MAX_WORD_TICKS = 40  # more words than this get numbers on the axis instead of the words
 
 
 def probability_bar(probability: float, height: int = 110) -> go.Figure:
@@ -33,28 +42,130 @@ def probability_bar(probability: float, height: int = 110) -> go.Figure:
     return figure
 
 
-def running_score(words: list[str], running, height: int = 260) -> go.Figure:
-    """The chance of positive as the LSTM's readings are added up word by word."""
+def _word_axis(words: list[str]) -> dict:
+    """An x axis with one tick per word read (its number and the word), thinned on long
+    reviews so the labels never overlap; positions keep repeated words apart."""
+    every = max(1, math.ceil(len(words) / MAX_WORD_TICKS))
+    ticks = list(range(1, len(words) + 1, every))
+    labels = [f"{words[tick - 1]}" if len(words) <= MAX_WORD_TICKS else str(tick) for tick in ticks]
+    return dict(
+        tickmode="array",
+        tickvals=ticks,
+        ticktext=labels,
+        tickangle=-45 if len(words) <= MAX_WORD_TICKS else 0,
+        range=[0.5, len(words) + 0.5],
+        title=None if len(words) <= MAX_WORD_TICKS else "words read",
+        tickfont=dict(size=14),
+        showgrid=False,
+    )
+
+
+def running_score(
+    words: list[str], running, turn: int | None = None, crossed: bool = True, height: int = 300
+) -> go.Figure:
+    """The chance of positive had the review stopped after each word, with the words on the
+    axis; ``turn`` (0-based) marks the word where the verdict turned (``crossed``) or, when it
+    never changed sides, the word that moved it most."""
     values = [float(value) * 100 for value in running]
     steps = list(range(1, len(values) + 1))
     figure = go.Figure(
         go.Scatter(
             x=steps,
             y=values,
+            name="running score",
             mode="lines+markers" if len(values) <= 80 else "lines",
-            line=dict(color="#1f5fbf", width=2),
-            marker=dict(size=6),
+            line=dict(color=OKABE_ITO_BLUE, width=3, shape="linear"),
+            marker=dict(size=8),
             customdata=words,
-            hovertemplate="word %{x}: “%{customdata}”<br>running total: %{y:.0f} %<extra></extra>",
+            hovertemplate="after word %{x}, “%{customdata}”: %{y:.0f} % positive<extra></extra>",
         )
     )
     figure.add_hline(y=50, line_dash="dot", line_color=NEUTRAL)
+    if turn is not None:
+        figure.add_vline(x=turn + 1, line_color=OKABE_ITO_ORANGE, line_width=2, line_dash="dash")
+        figure.add_annotation(
+            x=turn + 1,
+            y=100,
+            text=f"{'turned at' if crossed else 'biggest move:'} “{words[turn]}”",
+            showarrow=False,
+            yanchor="bottom",
+            font=dict(size=14, color=OKABE_ITO_ORANGE),
+        )
     figure.update_layout(
         height=height,
-        margin=dict(l=10, r=10, t=10, b=40),
-        xaxis=dict(title="words read", rangemode="tozero"),
-        yaxis=dict(title="chance positive", range=[0, 100.5], ticksuffix=" %", dtick=25),
+        margin=dict(l=10, r=10, t=30, b=10),
+        xaxis=_word_axis(words),
+        yaxis=dict(
+            title="chance positive",
+            range=[0, 100.5],
+            ticksuffix=" %",
+            dtick=25,
+            tickfont=dict(size=14),
+        ),
+        font=dict(size=14),
         showlegend=False,
+        meta={"words": len(words)},
+    )
+    return figure
+
+
+MEMORY_VIEWS = {
+    "cell": "what each cell holds (cell state)",
+    "forget": "how much each cell kept (forget gate)",
+}
+
+
+def memory_heatmap(words: list[str], values, view: str = "cell") -> go.Figure:
+    """Memory cells (rows) × words (columns): each cell's content after each word
+    (``view="cell"``, blue below zero, orange above) or the share it kept from the word before
+    (``view="forget"``, orange where it let go, blue where it kept). Okabe–Ito colours, which
+    stay apart for the common kinds of colour blindness.
+
+    ``values`` is words × cells, as :class:`core.sentiment.memory.MemoryTrace` holds them.
+    """
+    if view not in MEMORY_VIEWS:
+        raise ValueError(f"view is {view!r}; use one of {', '.join(MEMORY_VIEWS)}.")
+    grid = [[float(value) for value in row] for row in zip(*values, strict=True)]  # cells × words
+    units = len(grid)
+    if view == "cell":
+        limit = max((abs(value) for row in grid for value in row), default=1.0) or 1.0
+        colours = dict(colorscale=DIVERGING, zmin=-limit, zmax=limit, zmid=0)
+        colour_title, hover, tick_format = "holds", "holds %{z:+.2f}", ""
+    else:
+        colours = dict(colorscale=DIVERGING, zmin=0, zmax=1, reversescale=True)
+        colour_title, hover, tick_format = "kept", "kept %{z:.0%} of what it held", ".0%"
+    figure = go.Figure(
+        go.Heatmap(
+            z=grid,
+            x=list(range(1, len(words) + 1)),
+            y=list(range(1, units + 1)),
+            customdata=[words] * units,
+            hovertemplate=f"cell %{{y}} after “%{{customdata}}”: {hover}<extra></extra>",
+            colorbar=dict(
+                title=dict(text=colour_title, side="right"),
+                thickness=14,
+                len=0.9,
+                tickformat=tick_format,
+            ),
+            # a gap between columns only while they are wide: on a long review it would hide them
+            xgap=1 if len(words) <= MAX_WORD_TICKS else 0,
+            ygap=1,
+            **colours,
+        )
+    )
+    figure.update_layout(
+        height=90 + max(units, 4) * 16,
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis=_word_axis(words),
+        yaxis=dict(
+            title="memory cell",
+            autorange="reversed",
+            dtick=1 if units <= 12 else 4 if units <= 48 else None,
+            tickfont=dict(size=14),
+            showgrid=False,
+        ),
+        font=dict(size=14),
+        meta={"words": len(words), "cells": units, "view": view},
     )
     return figure
 

@@ -12,6 +12,7 @@ import numpy as np
 import tensorflow as tf
 
 # registers the custom layers and the standardizer before a saved model is read
+from core.sentiment import memory
 from core.sentiment import model as _custom_objects  # noqa: F401
 
 MODEL_FILE = "sentiment.keras"
@@ -35,7 +36,10 @@ def scoring_threads() -> int:
 class WordReadings:
     """The LSTM's reading at each word it read, in logit units (positive leans positive).
 
-    ``bias + readings.sum()`` is the model's logit; :attr:`p_positive` its probability.
+    ``bias + readings.sum()`` is the model's logit; :attr:`p_positive` its probability. A model
+    that adds up its LSTM's outputs reads each word's output through one Dense layer; an
+    attention-pooled one gives each word its score times its attention share, and its
+    ``running`` chance after each word is the pool over the words read so far.
     """
 
     total_words: int
@@ -43,6 +47,7 @@ class WordReadings:
     keep: str
     readings: np.ndarray
     bias: float
+    running: np.ndarray | None = None
 
     @property
     def logit(self) -> float:
@@ -53,16 +58,18 @@ class WordReadings:
         return 1.0 / (1.0 + float(np.exp(-self.logit)))
 
     def running_probability(self) -> np.ndarray:
-        """``sigmoid(bias + readings so far)`` after each word; the last equals the score."""
-        return 1.0 / (1.0 + np.exp(-(self.bias + np.cumsum(self.readings))))
+        """The chance of positive had the review stopped after each word; the last is the score."""
+        if self.running is not None:
+            return self.running
+        return memory.sigmoid(self.bias + np.cumsum(self.readings))
 
 
-def lstm_outputs_model(model: keras.Model) -> keras.Model:
-    """Strings in, the LSTM's output at every word read out: ``model``'s own named layers called
-    again on a new input, so the weights are shared and nothing is copied.
+def lstm_inputs_model(model: keras.Model) -> keras.Model:
+    """Strings in, the sequence the LSTM reads out (one vector per word): ``model``'s own named
+    layers called again on a new input, so the weights are shared and nothing is copied.
 
     The wiring is the one :func:`core.sentiment.train.train_model` builds: words → truncate →
-    embedding (→ beside the n-gram evidence, when the model has it) → LSTM.
+    embedding (→ beside the n-gram evidence, when the model has it).
     """
     layer = model.get_layer
     names = {each.name for each in model.layers}
@@ -73,7 +80,13 @@ def lstm_outputs_model(model: keras.Model) -> keras.Model:
         keys = layer("ngram_keys")(ids)
         evidence_steps = layer("ngram_evidence")(layer("ngram_lookup")(keys))
         steps = layer("word_and_evidence")([steps, evidence_steps])
-    return keras.Model(review, layer("lstm")(steps), name="lstm_outputs")
+    return keras.Model(review, steps, name="lstm_inputs")
+
+
+def lstm_outputs_model(model: keras.Model) -> keras.Model:
+    """Strings in, the LSTM's output at every word read out (see :func:`lstm_inputs_model`)."""
+    inputs = lstm_inputs_model(model)
+    return keras.Model(inputs.input, model.get_layer("lstm")(inputs.output), name="lstm_outputs")
 
 
 class SentimentModel:
@@ -89,6 +102,8 @@ class SentimentModel:
         self.model_ = keras_model
         self._vocabulary: list[str] | None = None
         self._steps: keras.Model | None = None
+        self._inputs: keras.Model | None = None
+        self._cell_weights: memory.CellWeights | None = None
         # model.predict builds a dataset and a loop per call (~40 ms); a traced function does not
         self._score = tf.function(
             lambda texts: keras_model(texts, training=False),
@@ -136,26 +151,57 @@ class SentimentModel:
     def readings(self, text: str) -> WordReadings | None:
         """What the LSTM wrote out at each word it read of ``text``, in the score's own units.
 
-        The model's score is ``sigmoid(bias + sum of the readings)`` exactly, because the LSTM's
-        outputs are summed over the words and then pass one Dense layer (dropout is off when
-        scoring). None for a model without the ``sum_over_words`` and ``score`` layers.
+        Summed outputs (``sum_over_words`` → ``score``): the score is ``sigmoid(bias + sum of
+        the readings)`` exactly, each reading being a word's output through the Dense layer.
+        Attention pool (``word_score``, ``word_attention`` → ``attention_pool``): each reading
+        is the word's score times its attention share, and they add up to the logit. Dropout is
+        off when scoring. None for a model with neither.
         """
         read = self.words_read(text)
         names = {layer.name for layer in self.model_.layers}
-        if read is None or not {"embedding", "lstm", "sum_over_words", "score"} <= names:
+        pooled = {"word_score", "word_attention", "attention_pool"} <= names
+        summed = {"sum_over_words", "score"} <= names
+        if read is None or not {"embedding", "lstm"} <= names or not (pooled or summed):
             return None
         total, words, keep = read
         if self._steps is None:
             self._steps = lstm_outputs_model(self.model_)
         outputs = self._steps(tf.constant([str(text)])).numpy()[0][: len(words)]
-        kernel, bias = self.model_.get_layer("score").get_weights()
-        return WordReadings(
-            total_words=total,
-            words=words,
-            keep=keep,
-            readings=(outputs @ kernel[:, 0]).astype("float64"),
-            bias=float(bias[0]),
-        )
+        outputs = outputs.astype("float64")
+        if not pooled:
+            kernel, bias = self.model_.get_layer("score").get_weights()
+            return WordReadings(total, words, keep, outputs @ kernel[:, 0], float(bias[0]))
+
+        def read_out(name: str) -> np.ndarray:
+            kernel, bias = self.model_.get_layer(name).get_weights()
+            return outputs @ kernel[:, 0].astype("float64") + float(bias[0])
+
+        scores, attention = read_out("word_score"), read_out("word_attention")
+        shares = np.exp(attention - attention.max()) if len(words) else np.zeros(0)
+        shares /= shares.sum() if len(words) else 1.0
+        running = memory.sigmoid(memory.running_logits(scores, attention))
+        return WordReadings(total, words, keep, shares * scores, 0.0, running)
+
+    def memory_trace(self, text: str) -> memory.MemoryTrace | None:
+        """The LSTM's memory at each word of ``text``, re-run in NumPy from its weights.
+
+        None for a model without the order-aware model's layers
+        (:data:`core.sentiment.memory.CONTRACT_LAYERS`).
+
+        Raises
+        ------
+        ValueError
+            When the LSTM is not the plain left-to-right kind the re-run reproduces.
+        """
+        if not memory.has_memory_layers(self.model_):
+            return None
+        if self._cell_weights is None:
+            self._cell_weights = memory.cell_weights(self.model_)
+        total, words, keep = self.words_read(text)
+        if self._inputs is None:
+            self._inputs = lstm_inputs_model(self.model_)
+        inputs = self._inputs(tf.constant([str(text)])).numpy()[0][: len(words)]
+        return memory.trace(inputs, words, self._cell_weights, total, keep)
 
     def save(self, directory: str | Path) -> Path:
         """Write the model as ``sentiment.keras`` inside ``directory``; return the file path."""
