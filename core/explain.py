@@ -20,6 +20,15 @@ class LayerRow:
     reading: str
 
 
+# the sentiment model's two heads on the LSTM's output at every word (core.sentiment.model)
+SENTIMENT_HEADS = {
+    "word_score": "At every word, turns the LSTM's memory into a score: how positive the "
+    "review reads so far.",
+    "word_attention": "At every word, decides how much that word's score counts in the verdict "
+    "(after a 'but', the words that follow can count for more).",
+}
+
+
 def describe_model(model) -> list[LayerRow]:
     """Walk a Keras model's layers and say what each one does, with its real sizes.
 
@@ -63,6 +72,8 @@ def describe_model(model) -> list[LayerRow]:
                     f"Keeps {units} numbers of memory as it reads; hands on {shape}.",
                 )
             )
+        elif kind == "Dense" and layer.name in SENTIMENT_HEADS:
+            rows.append(LayerRow("Dense", "1 output", params, SENTIMENT_HEADS[layer.name]))
         elif kind == "Dense":
             outputs = int(layer.units)
             reading = (
@@ -92,6 +103,16 @@ def describe_model(model) -> list[LayerRow]:
                     "At every word, looks up the word, the word pair and the word triple ending "
                     "there and hands the LSTM three numbers: how strongly each leans positive "
                     "or negative in the training reviews. Fixed before the LSTM trains.",
+                )
+            )
+        elif kind == "AttentionPool":
+            rows.append(
+                LayerRow(
+                    "Attention pool",
+                    "—",
+                    0,
+                    "Averages the word scores, weighting each word by its attention: the "
+                    "review's score. Over the first words only, it is the running score.",
                 )
             )
         elif kind == "SumOverWords":

@@ -134,3 +134,17 @@ def test_vocabulary_row_says_how_many_words_are_read():
     rows = explain.describe_model(SimpleNamespace(layers=[capped, every]))
     assert rows[0].reading.endswith("words, reading at most 20 words.")
     assert rows[1].reading.endswith("words, keeping every word.")
+
+
+def test_the_attention_pooled_sentiment_model_in_plain_words():
+    from tests.sentiment_contract import contract_model
+
+    model = contract_model()
+    model = getattr(model, "model_", model)
+    rows = explain.describe_model(model)
+    names = [row.layer for row in rows]
+    assert names.index("LSTM") < names.index("Attention pool") == len(names) - 1
+    heads = [row.reading for row in rows if row.layer == "Dense"]
+    assert len(heads) == 2 and "score" in heads[0] and "counts in the verdict" in heads[1]
+    assert not any("next day" in reading for reading in heads)
+    assert sum(row.parameters for row in rows) == model.count_params()
