@@ -69,8 +69,8 @@ class TradingCalendar:
             return f"Forecast dates step on {which}, as the data does."
         if self.frequency.intraday:
             return (
-                f"Forecast times step on {_one(self.frequency.noun)} at a time through the hours the "
-                f"data trades ({_clock(self.times[0])}–{_clock(self.times[-1])}, {days})."
+                f"Forecast times step on {_one(self.frequency.noun)} at a time through the hours "
+                f"the data trades ({_clock(self.times[0])}–{_clock(self.times[-1])}, {days})."
             )
         if self.market is None:
             return (
