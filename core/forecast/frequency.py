@@ -15,6 +15,7 @@ import pandas as pd
 
 NAMES = ("minute", "hourly", "daily", "weekly", "monthly")
 MIN_REGULAR_SHARE = 0.9  # share of gaps that must fit the detected kind
+MIN_GAPS_JUDGED = 10  # a few rows show too little to call their spacing irregular
 DAY = pd.Timedelta(days=1)
 # Gaps each kind accepts, in days: daily data skips weekends and holidays (up to a week, e.g.
 # Christmas to New Year); weekly and monthly data may miss one period.
@@ -63,6 +64,10 @@ class Frequency:
     def noun(self) -> str:
         """One step in words: "day", "week", "hour", "5 minutes"."""
         return f"{self.bars} {NOUNS[self.name]}s" if self.bars > 1 else NOUNS[self.name]
+
+    def stamp(self, moment: pd.Timestamp) -> str:
+        """A timestamp as the data's steps need it: "2024-01-31", or "2024-01-31 09:30"."""
+        return f"{moment:%Y-%m-%d %H:%M}" if self.intraday else f"{moment:%Y-%m-%d}"
 
     @property
     def bars(self) -> int:
@@ -169,7 +174,7 @@ def detect(index: pd.DatetimeIndex) -> Frequency:
         if low <= median_days <= high:
             accepted_low, accepted_high = DAY_GAPS[name]
             share = float(days.between(accepted_low, accepted_high).mean())
-            if share < MIN_REGULAR_SHARE:
+            if share < MIN_REGULAR_SHARE and len(gaps) >= MIN_GAPS_JUDGED:
                 raise ValueError(_irregular(name, share, gaps))
             return Frequency(name, STEPS[name])
     raise ValueError(
@@ -188,7 +193,7 @@ def _intraday(index: pd.DatetimeIndex, gaps: pd.Series) -> Frequency:
     same_day = index[1:].normalize() == index[:-1].normalize()
     multiple = (gaps % step == pd.Timedelta(0)).to_numpy()
     fits = ~same_day | multiple
-    if fits.mean() < MIN_REGULAR_SHARE:
+    if fits.mean() < MIN_REGULAR_SHARE and len(gaps) >= MIN_GAPS_JUDGED:
         raise ValueError(_irregular("intraday", float(fits.mean()), gaps))
     return Frequency("hourly" if step >= pd.Timedelta(hours=1) else "minute", step)
 
