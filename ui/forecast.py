@@ -7,7 +7,7 @@ import time
 import streamlit as st
 
 from core import jobs
-from core.forecast import backtest, charts, report, trading_days
+from core.forecast import backtest, charts, frequency, prices, report, trading_days
 from core.forecast import export as forecast_export
 from core.progress import EpochReport, PhaseReport
 from ui import explain as ui_explain
@@ -57,8 +57,60 @@ def render_loaded(loaded) -> None:
         st.plotly_chart(charts.price_history(loaded.series), key="history_chart")
 
 
-def settings_form(setup: dict) -> bool:
+def pick_sheet(loaded: prices.PriceData, key: str) -> str | None:
+    """The sheet box for a workbook with several sheets; the sheet read otherwise."""
+    if len(loaded.sheets) < 2:
+        return loaded.sheet
+    return st.selectbox(
+        "Sheet",
+        loaded.sheets,
+        index=loaded.sheets.index(loaded.sheet),
+        key=f"sheet_{key}",
+        help="The workbook's first sheet with dates and prices is picked; choose another here.",
+    )
+
+
+def pick_ticker(loaded: prices.PriceData, key: str, asked: str | None) -> str | None:
+    """The ticker box for a file with a ticker column, each with its rows and date range.
+
+    Starts on ``asked`` (the link's ticker) when the file has it, else on the ticker with the
+    most rows; None for a file with one series.
+    """
+    if not loaded.tickers:
+        return None
+    found = {ticker.name: ticker for ticker in loaded.tickers}
+    names = list(found)
+    start = next((name for name in names if asked and name.casefold() == asked.casefold()), None)
+    if asked and start is None:
+        st.warning(
+            f"The link asks for ticker “{asked}”; this file has no such ticker, so it starts on "
+            f"{loaded.ticker}, the one with the most rows.",
+            icon=":material/link_off:",
+        )
+    spacing = loaded.frequency
+
+    def described(name: str) -> str:
+        ticker = found[name]
+        return (
+            f"{name} · {ticker.rows:,} rows, {spacing.stamp(ticker.start)} → "
+            f"{spacing.stamp(ticker.end)}"
+        )
+
+    return st.selectbox(
+        f"Ticker ({len(names):,} in this file)",
+        names,
+        index=names.index(start or loaded.ticker),
+        format_func=described,
+        key=f"ticker_{key}",
+        help="The file holds several tickers, one row per ticker per date. The one with the "
+        "most rows is picked first; type to search.",
+    )
+
+
+def settings_form(setup: dict, spacing: frequency.Frequency = frequency.DAILY) -> bool:
     """The training settings; each starts from the URL's value (or the default).
+
+    Lookback and horizon are counted in the data's own steps (``spacing``): days, weeks, hours.
 
     The values come in through ``value=`` rather than session state: Streamlit drops a widget's
     state on a run that does not draw it (e.g. while no file is uploaded yet), and a keyed widget
@@ -67,8 +119,9 @@ def settings_form(setup: dict) -> bool:
     with st.form("settings", border=True):
         left, right = st.columns(2)
         left.slider(
-            "Lookback (days)", 5, 120, setup["lookback"], key="lookback", help=HELP["lookback"]
-        )
+            f"Lookback ({frequency.plural(spacing)})", 5, 120, setup["lookback"], key="lookback",
+            help=HELP["lookback"],
+        )  # fmt: skip
         right.slider("Epochs", 1, 100, setup["epochs"], key="epochs", help=HELP["epochs"])
         with st.expander("More settings"):
             a, b, c = st.columns(3)
@@ -80,8 +133,8 @@ def settings_form(setup: dict) -> bool:
                 help=HELP["layers"],
             )  # fmt: skip
             c.slider(
-                "Forecast horizon (days)", 1, 30, setup["horizon"], key="horizon",
-                help=HELP["horizon"],
+                f"Forecast horizon ({frequency.plural(spacing)})", 1, 30, setup["horizon"],
+                key="horizon", help=HELP["horizon"],
             )  # fmt: skip
             a.select_slider(
                 "Test share", report.TEST_SHARES, setup["test_share"], key="test_share",
@@ -224,7 +277,8 @@ def render_result(result: dict, settings: dict) -> None:
     # green only for a significant win; no detectable difference is neutral, a real loss orange
     box = {"better": st.success, "worse": st.warning}.get(evaluation.verdict.label, st.info)
     box(evaluation.reading)
-    readings(report.readings(evaluation, model) + report.horizon_readings(check))
+    spacing = frequency.of(result["series"].index)
+    readings(report.readings(evaluation, model) + report.horizon_readings(check, spacing))
 
     overlays = overlay_choice(result)
     # Layers are switched in the chart's legend, never by a widget: a widget rerun hands
@@ -294,7 +348,12 @@ def render_details(result: dict) -> None:
         st.dataframe(report.metrics_table(evaluation), width="stretch")
         st.caption("RMSE and MAE are in the price's units; lower is better for all but direction.")
     with right:
-        st.subheader(f"Next {len(check.band)} trading days")
+        spacing = frequency.of(result["series"].index)
+        st.subheader(
+            f"Next {len(check.band)} trading days"
+            if spacing.name == "daily"
+            else frequency.ahead(len(check.band), spacing).capitalize()
+        )
         st.dataframe(report.future_table(check.band, check.level), width="stretch")
         st.caption(
             f"The band should hold the real price {check.level:.0%} of the time; it is "

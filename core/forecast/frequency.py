@@ -98,6 +98,18 @@ def steps(count: int, frequency: Frequency) -> str:
     return f"{count:,} {frequency.noun}{'s' if count != 1 else ''}"
 
 
+def plural(frequency: Frequency) -> str:
+    """The steps as a plural noun, for labels: "days", "hours", "steps of 5 minutes"."""
+    if frequency.bars > 1:
+        return f"steps of {frequency.noun}"
+    return f"{frequency.noun}s"
+
+
+def next_adjective(frequency: Frequency) -> str:
+    """The one-step-ahead forecast as an adjective: "next-day", "next-hour", "next-bar"."""
+    return f"next-{frequency.noun}" if frequency.bars == 1 else "next-bar"
+
+
 def ahead(count: int, frequency: Frequency) -> str:
     """The forecast horizon in words: "the next 10 weeks", "the next hour", "tomorrow".
 
