@@ -651,16 +651,21 @@ def sheet_text(sheet, limits: TableLimits, name: str) -> str:
 
 
 def _check_sheet_size(rows: int, columns: int, limits: TableLimits, name: str, cells: int = 0):
-    if rows > limits.max_rows + 1 or cells > limits.max_cells:
+    """Refuse a sheet past the limits: its declared size first, then what was read so far."""
+    if rows > limits.max_rows + 1:  # the header row comes on top of the data rows
         raise UploadError(
-            f"{name} has more than {min(limits.max_rows, limits.max_cells):,} "
-            f"{'rows' if rows > limits.max_rows + 1 else 'cells'}; the limit is "
-            f"{limits.max_rows:,} rows and {limits.max_cells:,} cells. {limits.advice}"
+            f"{name} has more than {limits.max_rows:,} rows; the limit is {limits.max_rows:,}. "
+            f"{limits.advice}"
         )
     if columns > limits.max_columns:
         raise UploadError(
             f"{name} has {columns:,} columns; the limit is {limits.max_columns:,}. Keep only the "
             "columns you need and upload again."
+        )
+    if cells > limits.max_cells:
+        raise UploadError(
+            f"{name} has more than {limits.max_cells:,} filled cells; the limit is "
+            f"{limits.max_cells:,}. {limits.advice}"
         )
 
 
