@@ -586,8 +586,14 @@ def workbook_sheets(data: bytes, name: str = "The file"):
             packed = sum(info.compress_size for info in archive.infolist())
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
         raise damaged from None
-    if unpacked > UNPACKED_LIMIT_MB * 2**20 or unpacked > MAX_PACKING_RATIO * max(packed, 1):
+    if unpacked > UNPACKED_LIMIT_MB * 2**20:
         raise _too_big_unpacked(name)
+    if unpacked > MAX_PACKING_RATIO * max(packed, 1):
+        raise UploadError(
+            f"{name} unpacks to {unpacked / max(packed, 1):,.0f} times its size; a real workbook "
+            f"packs at most about {MAX_PACKING_RATIO} times, so this is a trap (a zip bomb) or "
+            "damaged. Save the sheet again as .xlsx or CSV and upload that."
+        )
     try:
         with warnings.catch_warnings():  # openpyxl warns of styles and extensions it skips
             warnings.simplefilter("ignore")
