@@ -398,3 +398,51 @@ def test_readings_of_hourly_data_speak_in_hours():
     ]
     assert str(check.band.index[0]) == "2023-03-28 09:30:00"  # the next session's first bar
     assert forecast_report.future_table(check.band, check.level).index[0] == "Tue 28 Mar 2023 09:30"
+
+
+# --- crypto exports ------------------------------------------------------------------------------
+
+
+def test_cryptodatadownload_title_line_is_skipped_and_unix_column_is_not_a_price():
+    times = pd.date_range("2024-01-01", periods=48, freq="h")[::-1]  # newest first
+    frame = pd.DataFrame(
+        {
+            "unix": (times - pd.Timestamp("1970-01-01")) // pd.Timedelta(milliseconds=1),
+            "date": times.strftime("%Y-%m-%d %H:%M:%S"),
+            "symbol": "BTC/USDT",
+            "close": shapes.walk(48, 8, 42_000),
+            "Volume BTC": 3.0,
+        }
+    )
+    data = ("https://www.CryptoDataDownload.com\n" + frame.to_csv(index=False)).encode()
+    loaded = load_prices(data)
+    assert loaded.frequency.name == "hourly" and loaded.numeric_columns == ["close"]
+    assert stamps(loaded) == ("2024-01-01 00:00:00", "2024-01-02 23:00:00")
+    assert loaded.series.iloc[-1] == frame["close"].iloc[0]
+    assert loaded.notes == (
+        "Skipped the first line, 'https://www.CryptoDataDownload.com': it is not part of the "
+        "table.",
+    )
+
+
+def test_binance_klines_without_a_header_read_as_hourly_closes():
+    opens = pd.date_range("2024-01-01", periods=30, freq="h")
+    millis = (opens - pd.Timestamp("1970-01-01")) // pd.Timedelta(milliseconds=1)
+    rows = [
+        f"{ms},{100 + i}.5,{101 + i},{99 + i},{100 + i}.25,12.5,{ms + 3_599_999},5000.1,100,5.1,"
+        "200.2,0"
+        for i, ms in enumerate(millis)
+    ]
+    loaded = load_prices("\n".join(rows).encode())
+    assert loaded.column == "Close" and loaded.frequency.name == "hourly"
+    assert loaded.series.iloc[0] == 100.25 and len(loaded.series) == 30
+    assert "Close time" not in loaded.numeric_columns and "Ignore" not in loaded.numeric_columns
+
+
+def test_daily_file_stamped_at_varying_close_times_stays_daily():
+    days = pd.bdate_range("2024-01-01", periods=30)
+    stamped = [f"{day:%Y-%m-%d} 16:0{index % 3}:00" for index, day in enumerate(days)]
+    loaded = load_prices(
+        pd.DataFrame({"Date": stamped, "Close": range(1, 31)}).to_csv(index=False).encode()
+    )
+    assert loaded.frequency.name == "daily" and str(loaded.series.index[0]) == "2024-01-01 00:00:00"

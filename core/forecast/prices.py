@@ -131,6 +131,12 @@ TICKER_WORDS = (
     "company", "coin", "pair", "sym",
 )  # fmt: skip
 OHLC_WORDS = ("open", "high", "low")
+NOT_PRICE_WORDS = ("unix", "epoch", "timestamp", "ignore")
+# Binance's kline exports (data.binance.vision) have no header row; these are its 12 columns.
+BINANCE_KLINES = (
+    "Open time", "Open", "High", "Low", "Close", "Volume", "Close time", "Quote volume",
+    "Trades", "Taker buy base volume", "Taker buy quote volume", "Ignore",
+)  # fmt: skip
 
 
 class PriceFileError(textio.UploadError):
@@ -304,7 +310,10 @@ def _load(data: bytes, column: str | None, ticker: str | None, sheet: str | None
 def _load_text(text: str, notes: list[str], column: str | None, ticker: str | None) -> PriceData:
     text, delimiter = _separator_hint(text)
     lines = _check_lines(text)
+    text, lines, title = _skip_title(text, lines)
+    notes = notes + ([title] if title else [])
     delimiter = delimiter or _sniff_delimiter(lines.first)
+    text = _binance_header(text, lines.first, delimiter)
     textio.check_columns(lines, delimiter, LIMITS, "The file")
     mark, votes = _decimal_mark(lines.first, delimiter)
     if mark == "," and votes:
@@ -357,6 +366,32 @@ def _load_workbook(
         f"No sheet of the workbook holds a date column and prices ({'; '.join(problems)}). "
         "Put the dates and prices on one sheet, with a header row on top, and upload again."
     )
+
+
+def _skip_title(text: str, lines: textio.Lines) -> tuple[str, textio.Lines, str | None]:
+    """Drop a first line that is not part of the table, such as CryptoDataDownload's web address.
+
+    A title line has no separator at all, while one splits every one of the next lines.
+    """
+    first = lines.first
+    if len(first) < 3:
+        return text, lines, None
+    separator = textio.sniff_separator(first[1:])
+    titled = not any(mark in first[0] for mark in textio.SEPARATORS)
+    if separator is None or not titled or not all(separator in x for x in first[1:]):
+        return text, lines, None
+    rest = text[text.index(first[0]) + len(first[0]) :]
+    note = f"Skipped the first line, {first[0][:60]!r}: it is not part of the table."
+    return rest, _check_lines(rest), note
+
+
+def _binance_header(text: str, first: list[str], delimiter: str) -> str:
+    """Give Binance's headerless kline rows their column names; other text is returned as is."""
+    cells = next(csv.reader(first[:1], delimiter=delimiter), [])
+    numeric = all(re.fullmatch(r"-?\d+(\.\d+)?", cell.strip()) for cell in cells)
+    if len(cells) == len(BINANCE_KLINES) and numeric and len(cells[0].strip()) == 13:
+        return delimiter.join(BINANCE_KLINES) + "\n" + text
+    return text
 
 
 def _too_big(size: int) -> str:
@@ -532,13 +567,13 @@ def _find_dates(frame: pd.DataFrame) -> tuple[str, pd.Series, list[str]]:
         )
     _, name, formats = best
     dates, notes = _resolve_order(_date_text(frame[name]), formats)
-    times = _times_of_day(frame, name)
+    times = _times_of_day(frame, name, dates)
     if times is not None:
         dates = dates + times
     return name, dates, notes
 
 
-def _times_of_day(frame: pd.DataFrame, date_name: str) -> pd.Series | None:
+def _times_of_day(frame: pd.DataFrame, date_name: str, dates: pd.Series) -> pd.Series | None:
     """Times of day written beside the dates, or in a Time column, when they tell rows apart.
 
     Daily files often carry a constant time ("00:00:00"); that is dropped. Intraday bars
@@ -559,7 +594,8 @@ def _times_of_day(frame: pd.DataFrame, date_name: str) -> pd.Series | None:
         return None
     parts = [pd.to_numeric(found[part], errors="coerce").fillna(0) for part in range(3)]
     seconds = parts[0] * 3600 + parts[1] * 60 + parts[2]
-    if seconds.nunique() < 2:
+    # one row a date (a daily file stamped at the close, say) stays daily whatever its times
+    if seconds.nunique() < 2 or not dates.dropna().duplicated().any():
         return None
     return pd.to_timedelta(seconds, unit="s").astype("timedelta64[us]")
 
@@ -706,8 +742,9 @@ def _numeric_columns(frame: pd.DataFrame, mark: str) -> dict[str, _Numbers]:
     """Every column that reads as numbers, in file order; times of day are left out."""
     numbers = {}
     for name in frame.columns:
-        if _key(name) in TIME_NAMES:
-            continue
+        key = _key(name)
+        if key in TIME_NAMES or key.endswith("time") or any(w in key for w in NOT_PRICE_WORDS):
+            continue  # times of day, Unix times ("Close time", "unix") and Binance's "Ignore"
         column = frame[name]
         if not pd.api.types.is_numeric_dtype(column) and _to_numbers(_spread(column), mark) is None:
             continue  # cheap rejection of text columns such as tickers
