@@ -384,7 +384,10 @@ def test_readings_of_hourly_data_speak_in_hours():
 
     loaded = load_prices(shapes.yfinance_hourly_csv(60))
     model = Forecaster(lookback=10, epochs=1, units=4, seed=1).fit(loaded.series)
-    cards = forecast_report.readings(model.evaluate(), model)
+    evaluation = model.evaluate()
+    assert evaluation.reading.startswith("The LSTM's typical next-hour error was ")
+    assert "“next hour = this hour” missed by" in evaluation.reading
+    cards = forecast_report.readings(evaluation, model)
     assert cards[0].reading.startswith(f"On {len(model.evaluate().predictions):,} test hours ")
     assert "next-hour price" in cards[0].reading
     assert cards[1].label == "Next hour = this hour error (RMSE)"
