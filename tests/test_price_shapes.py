@@ -392,6 +392,7 @@ def test_readings_of_hourly_data_speak_in_hours():
     assert "next-hour price" in cards[0].reading
     assert cards[1].label == "Next hour = this hour error (RMSE)"
     assert cards[1].reading.startswith("Guessing that next hour's price equals this hour's")
+    assert cards[2].reading.startswith("LSTM error ÷ “next hour = this hour” error: below 1")
     check = model.horizon_check(3)
     horizon = forecast_report.horizon_readings(check, loaded.frequency)
     assert [card.label for card in horizon] == [

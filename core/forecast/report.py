@@ -43,12 +43,16 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
 
 
-def skill_reading(ratio: float, tested: Verdict) -> str:
+def skill_reading(
+    ratio: float, tested: Verdict, spacing: frequency.Frequency = frequency.DAILY
+) -> str:
     """The skill ratio's reading: what the scale means, then what this value and its test say.
 
-    Within 0.05% of 1 reads as the same error; whether a gap counts comes from ``tested``.
+    Within 0.05% of 1 reads as the same error; whether a gap counts comes from ``tested``;
+    ``spacing`` names the baseline in the data's steps ("next hour = this hour").
     """
-    scale = "LSTM error ÷ “tomorrow = today” error: below 1 means the LSTM was better"
+    baseline = frequency.baseline_name(spacing)
+    scale = f"LSTM error ÷ “{baseline}” error: below 1 means the LSTM was better"
     if error_gap(ratio) == "smaller":
         size = f"At {ratio:.3f} the LSTM's error was {1 - ratio:.1%} smaller"
     elif error_gap(ratio) == "same":
@@ -100,7 +104,7 @@ def readings(evaluation: Evaluation, forecaster: Forecaster) -> list[Reading]:
         Reading(
             "Skill ratio",
             f"{ratio:.3f}",
-            skill_reading(ratio, evaluation.verdict),
+            skill_reading(ratio, evaluation.verdict, spacing),
         ),
         Reading(
             "Average miss (MAPE)",
