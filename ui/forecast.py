@@ -15,7 +15,8 @@ from ui import state
 
 POLL_SECONDS = 0.5  # how often the training panel reads the job's progress
 HELP = {
-    "lookback": "How many past days the LSTM reads before each prediction (its number of steps).",
+    "lookback": "How many past days (or hours, weeks: the data's own steps) the LSTM reads "
+    "before each prediction (its number of steps).",
     "epochs": "How many passes over the training days. Training stops early when validation "
     "days stop improving.",
     "units": "Memory cells in each LSTM layer: more can learn more patterns, and trains slower.",
