@@ -450,3 +450,12 @@ def test_daily_file_stamped_at_varying_close_times_stays_daily():
         pd.DataFrame({"Date": stamped, "Close": range(1, 31)}).to_csv(index=False).encode()
     )
     assert loaded.frequency.name == "daily" and str(loaded.series.index[0]) == "2024-01-01 00:00:00"
+
+
+def test_rows_sharing_dates_without_a_ticker_column_are_not_collapsed():
+    # intraday bars whose time of day is missing: collapsing them to days would be silent loss
+    days = pd.bdate_range("2024-01-01", periods=10).strftime("%Y-%m-%d")
+    data = pd.DataFrame({"Date": [day for day in days for _ in range(7)], "Close": range(1, 71)})
+    expected = r"^100% of the rows share their timestamp with another row \(e\.g\. 2024-01-01 appe"
+    with pytest.raises(ValueError, match=expected + r"ars 7 times\), and no text column"):
+        load_prices(data.to_csv(index=False).encode())

@@ -131,6 +131,7 @@ TICKER_WORDS = (
     "company", "coin", "pair", "sym",
 )  # fmt: skip
 OHLC_WORDS = ("open", "high", "low")
+MAX_SHARED_DATES = 0.5  # share of rows repeating a timestamp that a single series may have
 NOT_PRICE_WORDS = ("unix", "epoch", "timestamp", "ignore")
 # Binance's kline exports (data.binance.vision) have no header row; these are its 12 columns.
 BINANCE_KLINES = (
@@ -624,6 +625,7 @@ def _pick_ticker(
     """In a long file, the rows of one ticker; every ticker with its rows and date range."""
     column = _ticker_column(frame, date_name, dates)
     if column is None:
+        _refuse_shared_dates(dates)
         if asked is not None:
             raise PriceFileError(
                 f"ticker={asked!r} was given, but the file has no ticker column: it holds one "
@@ -654,6 +656,25 @@ def _pick_ticker(
         chosen = match[0]
     rows = (names == chosen).to_numpy()
     return frame[rows], dates[rows], tickers, chosen
+
+
+def _refuse_shared_dates(dates: pd.Series) -> None:
+    """Most rows sharing their timestamp with another, and no ticker column: never collapse them.
+
+    A few repeated dates are a re-export's duplicates (the last is kept); most rows repeating
+    means several series or intraday bars whose time of day could not be read.
+    """
+    dated = dates.dropna()
+    repeated = dated.duplicated(keep=False)
+    if len(dated) >= 4 and repeated.mean() > MAX_SHARED_DATES:
+        example = dated[repeated].iloc[0]
+        raise PriceFileError(
+            f"{repeated.mean():.0%} of the rows share their timestamp with another row (e.g. "
+            f"{_stamp(example)} appears {int((dated == example).sum()):,} times), and no text "
+            "column of tickers tells them apart. If the file holds several tickers, add a "
+            "ticker or name column; if it holds intraday bars, put the time of day in the date "
+            "column (2024-01-02 09:30) or a Time column (09:30)."
+        )
 
 
 def _ticker_column(frame: pd.DataFrame, date_name: str, dates: pd.Series) -> str | None:
