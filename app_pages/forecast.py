@@ -5,8 +5,6 @@ job off this script's thread (``core.jobs``): the page draws its progress as it 
 never interrupts it, and Stop ends it within a batch while keeping its best epoch.
 """
 
-import hashlib
-
 import streamlit as st
 
 from core.forecast import presentation, prices, report
@@ -95,35 +93,6 @@ def choose_data() -> tuple[str, bytes]:
     return upload.name, upload.getvalue()
 
 
-def choose_column(name: str, raw: bytes, from_sample: bool) -> prices.PriceData:
-    """The sheet, ticker and price column boxes; each file gets its own, on its best choice."""
-    digest = hashlib.blake2b(raw, digest_size=8).hexdigest()
-    loaded = load(raw, None)
-    sheet = ui_forecast.pick_sheet(loaded, digest)
-    if sheet != loaded.sheet:
-        loaded = load(raw, None, None, sheet)
-    ticker = ui_forecast.pick_ticker(loaded, f"{digest}_{sheet}", state.forecast_link_ticker())
-    if ticker != loaded.ticker:
-        loaded = load(raw, None, ticker, sheet)
-    link_data, link_column = state.forecast_link()
-    asked = link_column if from_sample and name == link_data else None
-    column, note = report.column_choice(loaded.numeric_columns, loaded.column, asked)
-    if note:
-        st.warning(note, icon=":material/link_off:")
-    wide = loaded.layout == "wide"
-    column = st.selectbox(
-        "Price column (one per ticker)" if wide else "Price column",
-        loaded.numeric_columns,
-        index=loaded.numeric_columns.index(column),
-        # one box per file (and sheet): a kept box would carry one file's choice to the next
-        key=f"column_{digest}" + (f"_{sheet}" if sheet else ""),
-        help="Each column holds one ticker; the one with the most dates is picked first."
-        if wide
-        else "Adjusted close is picked when the file has it, else the close.",
-    )
-    return loaded if column == loaded.column else load(raw, column, ticker, sheet)
-
-
 st.title("Stock forecast")
 st.caption(
     "A many-to-many LSTM reads a window of daily returns and predicts the next day at every step. "
@@ -143,7 +112,8 @@ try:
         loaded = load(raw, column, *(state.forecast_pick() if state.forecast_data() else ()))
     else:
         data_name, raw = choose_data()
-        loaded = choose_column(data_name, raw, st.session_state.get("source") != "Upload a CSV")
+        from_sample = st.session_state.get("source") not in ("Upload a CSV", "Paste rows")
+        loaded = ui_forecast.choose_source(load, data_name, raw, from_sample)
 except ValueError as error:
     st.error(str(error))
     st.stop()

@@ -78,3 +78,11 @@ def test_pasted_rows_load_and_hourly_settings_count_hours():
     assert at.success[0].value.startswith("140 rows (hourly), 2023-01-03 09:30 → ")
     assert at.slider(key="lookback").label == "Lookback (hours)"
     assert at.slider(key="horizon").label == "Forecast horizon (hours)"
+
+
+def test_presentation_mode_keeps_the_picked_ticker():
+    at = upload(open_page(), "all_stocks.csv", shapes.long_csv())
+    box(at, "Ticker").set_value("ZTS").run()
+    at.toggle(key="presentation").set_value(True).run()
+    assert not at.exception
+    assert any(header.value.startswith("all_stocks.csv · ZTS · close") for header in at.subheader)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -106,6 +108,41 @@ def pick_ticker(loaded: prices.PriceData, key: str, asked: str | None) -> str | 
         help="The file holds several tickers, one row per ticker per date. The one with the "
         "most rows is picked first; type to search.",
     )
+
+
+def choose_source(
+    load: Callable[..., prices.PriceData], name: str, raw: bytes, from_sample: bool
+) -> prices.PriceData:
+    """The sheet, ticker and price column boxes; each file gets its own, on its best choice.
+
+    ``load(raw, column, ticker, sheet)`` is the page's cached :func:`prices.load_prices`;
+    ``from_sample`` says the data is a bundled sample, which the link's column may name.
+    """
+    digest = hashlib.blake2b(raw, digest_size=8).hexdigest()
+    loaded = load(raw, None)
+    sheet = pick_sheet(loaded, digest)
+    if sheet != loaded.sheet:
+        loaded = load(raw, None, None, sheet)
+    ticker = pick_ticker(loaded, f"{digest}_{sheet}", state.forecast_link_ticker())
+    if ticker != loaded.ticker:
+        loaded = load(raw, None, ticker, sheet)
+    link_data, link_column = state.forecast_link()
+    asked = link_column if from_sample and name == link_data else None
+    column, note = report.column_choice(loaded.numeric_columns, loaded.column, asked)
+    if note:
+        st.warning(note, icon=":material/link_off:")
+    wide = loaded.layout == "wide"
+    column = st.selectbox(
+        "Price column (one per ticker)" if wide else "Price column",
+        loaded.numeric_columns,
+        index=loaded.numeric_columns.index(column),
+        # one box per file (and sheet): a kept box would carry one file's choice to the next
+        key=f"column_{digest}" + (f"_{sheet}" if sheet else ""),
+        help="Each column holds one ticker; the one with the most dates is picked first."
+        if wide
+        else "Adjusted close is picked when the file has it, else the close.",
+    )
+    return loaded if column == loaded.column else load(raw, column, ticker, sheet)
 
 
 def settings_form(setup: dict, spacing: frequency.Frequency = frequency.DAILY) -> bool:
