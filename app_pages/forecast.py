@@ -5,8 +5,6 @@ job off this script's thread (``core.jobs``): the page draws its progress as it 
 never interrupts it, and Stop ends it within a batch while keeping its best epoch.
 """
 
-import hashlib
-
 import streamlit as st
 
 from core.forecast import presentation, prices, report
@@ -30,14 +28,17 @@ FORECAST_TERMS = [
     "signal kept",
     "band",
 ]
+PASTE_LIMIT_CHARS = 5_000_000  # about 100,000 rows of a few columns
 SETTINGS = ("lookback", "epochs", "units", "layers", "horizon", "test_share", "seed")
 
 
 # Shared by all sessions and kept after they close: a 45 MB upload caches about 41 MB, so the
 # cache holds few files and forgets them once their session has gone quiet.
 @st.cache_data(show_spinner=False, max_entries=8, ttl="15m")
-def load(data: bytes, column: str | None) -> prices.PriceData:
-    return prices.load_prices(data, column)
+def load(
+    data: bytes, column: str | None, ticker: str | None = None, sheet: str | None = None
+) -> prices.PriceData:
+    return prices.load_prices(data, column, ticker, sheet)
 
 
 def url_setup() -> dict:
@@ -50,6 +51,7 @@ def url_setup() -> dict:
     st.session_state.setdefault("sample", SAMPLE_NAMES[setup["sample"]])
     st.session_state.setdefault("presentation", setup["present"])
     state.remember_forecast_link(SAMPLE_NAMES[setup["sample"]], setup["column"])
+    state.remember_forecast_link_ticker(st.query_params.get("ticker") or None)
     for note in notes:
         st.warning(note, icon=":material/link_off:")
     return setup
@@ -57,39 +59,38 @@ def url_setup() -> dict:
 
 def choose_data() -> tuple[str, bytes]:
     source = st.segmented_control(
-        "Data", ["Bundled sample", "Upload a CSV"], default="Bundled sample", key="source"
+        "Data",
+        ["Bundled sample", "Upload a CSV", "Paste rows"],
+        default="Bundled sample",
+        key="source",
+        help="Upload takes CSV, TSV and text exports and Excel .xlsx workbooks: one ticker, a "
+        "ticker column (long) or one column per ticker (wide); minute to monthly data.",
     )
+    if source == "Paste rows":
+        pasted = st.text_area(
+            "Rows copied from a spreadsheet, header row first (Ctrl+Enter to read them)",
+            key="paste",
+            height=180,
+            max_chars=PASTE_LIMIT_CHARS,
+            placeholder="Date\tClose\n2024-01-02\t185.64\n2024-01-03\t184.25",
+        )
+        if not pasted.strip():
+            st.info("Copy a date column and a price column in your spreadsheet and paste them.")
+            st.stop()
+        return "Pasted rows", pasted.encode("utf-8")
     if source != "Upload a CSV":
         name = st.selectbox("Sample", list(SAMPLES), key="sample")
         return name, SAMPLES[name].read_bytes()
     upload = st.file_uploader(
-        "Price history (CSV from Yahoo, Nasdaq, Stooq, Investing.com, a European broker…)",
-        type=["csv", "txt"],
+        "Price history (CSV, TSV or Excel from Yahoo, Nasdaq, Stooq, Investing.com, "
+        "TradingView, a broker…)",
+        type=["csv", "txt", "tsv", "xlsx", "xlsm", "gz", "zip"],
         key="upload",
     )
     if upload is None:
-        st.info("Upload a CSV with a date column and at least one price column to begin.")
+        st.info("Upload a CSV or Excel file with a date column and price columns to begin.")
         st.stop()
     return upload.name, upload.getvalue()
-
-
-def choose_column(name: str, raw: bytes, from_sample: bool) -> prices.PriceData:
-    """The price column box; each file gets its own, starting on the file's best column."""
-    loaded = load(raw, None)
-    link_data, link_column = state.forecast_link()
-    asked = link_column if from_sample and name == link_data else None
-    column, note = report.column_choice(loaded.numeric_columns, loaded.column, asked)
-    if note:
-        st.warning(note, icon=":material/link_off:")
-    column = st.selectbox(
-        "Price column",
-        loaded.numeric_columns,
-        index=loaded.numeric_columns.index(column),
-        # one box per file: a kept box would carry one file's choice over to the next
-        key=f"column_{hashlib.blake2b(raw, digest_size=8).hexdigest()}",
-        help="Adjusted close is picked when the file has it, else the close.",
-    )
-    return load(raw, column)
 
 
 st.title("Stock forecast")
@@ -108,25 +109,31 @@ try:
         sample_name = st.session_state["sample"]
         default_data = (sample_name, SAMPLES[sample_name].read_bytes(), setup["column"])
         data_name, raw, column = state.forecast_data() or default_data
-        loaded = load(raw, column)
+        loaded = load(raw, column, *(state.forecast_pick() if state.forecast_data() else ()))
     else:
         data_name, raw = choose_data()
-        loaded = choose_column(data_name, raw, st.session_state.get("source") != "Upload a CSV")
+        from_sample = st.session_state.get("source") not in ("Upload a CSV", "Paste rows")
+        loaded = ui_forecast.choose_source(load, data_name, raw, from_sample)
 except ValueError as error:
     st.error(str(error))
     st.stop()
 state.set_forecast_data(data_name, raw, loaded.column)
+state.set_forecast_pick(loaded.ticker, loaded.sheet)
 
 if not presenting:
     ui_forecast.render_loaded(loaded)
-    train_now = ui_forecast.settings_form(setup)
+    train_now = ui_forecast.settings_form(setup, loaded.frequency)
 else:
     train_now = st.button("Train the LSTM", type="primary", key="present_train")
 
-settings = {"data": data_name, "column": loaded.column}
+# a ticker or sheet of one file is other data: its runs, results and overlays are kept apart
+picked = [loaded.sheet] if len(loaded.sheets) > 1 else []
+picked += [loaded.ticker] if loaded.ticker is not None else []
+settings = {"data": " · ".join([data_name, *picked]), "column": loaded.column}
 settings |= {key: st.session_state.get(key, setup[key]) for key in SETTINGS}
 sample = next((slug for slug, name in SAMPLE_NAMES.items() if name == data_name), None)
-st.query_params.from_dict(report.setup_query({**settings, "sample": sample, "present": presenting}))
+query = report.setup_query({**settings, "sample": sample, "present": presenting})
+st.query_params.from_dict(query | ({"ticker": loaded.ticker} if loaded.ticker else {}))
 if presenting:
     st.subheader(presentation.title_line(settings))
 

@@ -9,7 +9,10 @@ The one place where uploaded bytes become text and tables, so that no loader can
 - :func:`scan_lines` checks line count and line length in fixed-size chunks, before any parsing,
   and returns the first lines for sniffing;
 - :func:`sniff_separator` and :func:`check_columns` pick the separator and refuse absurd widths;
-- :func:`read_csv` parses with pandas' C engine and never keeps more than ``max_rows + 1`` rows.
+- :func:`read_csv` parses with pandas' C engine and never keeps more than ``max_rows + 1`` rows;
+- :func:`workbook_sheets` opens an Excel .xlsx (a ZIP) only after checking its packed and
+  unpacked sizes, and :func:`sheet_text` streams one sheet row by row, stopping at the row,
+  column and cell limits, into CSV text for the same loaders.
 
 Every refusal is an :class:`UploadError` (a ``ValueError``) whose message says what was found,
 the limit, and how to fix the file.
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import gzip
 import io
 import itertools
@@ -53,6 +57,11 @@ BOMS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# An Office file saved with a password is an OLE container holding this stream (UTF-16 name).
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+WORKBOOK_PART = "xl/workbook.xml"
+MAX_SHEETS = 100
+MAX_PACKING_RATIO = 200  # XML packs well, about 10-20x; far beyond that is a bomb
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SAVE_AS_CSV = "Save the table as CSV (comma- or semicolon-separated text) and upload that."
 
@@ -141,6 +150,12 @@ def read_text(data: bytes, name: str = "The file") -> Text:
             "Split it into smaller files or remove columns you do not need."
         )
     data = unpack(data, name)
+    if data.startswith(b"\xd0\xcf\x11\xe0") and ENCRYPTED_PACKAGE in data:
+        raise UploadError(
+            f"{name} is a password-protected workbook, which cannot be read without its password. "
+            "Open it in the spreadsheet, save a copy without a password (or as CSV), and upload "
+            "that."
+        )
     for magic, kind in NOT_TEXT.items():
         if data.startswith(magic):
             raise UploadError(
@@ -506,3 +521,167 @@ def read_csv(text: str, separator: str, limits: TableLimits, name: str, **option
             f"{limits.advice}"
         )
     return frame
+
+
+def is_workbook(data: bytes) -> bool:
+    """True when ``data`` is an Excel .xlsx/.xlsm workbook (a ZIP holding ``xl/workbook.xml``).
+
+    Parameters
+    ----------
+    data : bytes
+        The file as uploaded.
+
+    Returns
+    -------
+    bool
+    """
+    if not bytes(data[:4]) == ZIP_MAGIC:
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return WORKBOOK_PART in archive.namelist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        return False
+
+
+def workbook_sheets(data: bytes, name: str = "The file"):
+    """Open an .xlsx workbook for reading, after checking its packed and unpacked size.
+
+    Parameters
+    ----------
+    data : bytes
+        The workbook as uploaded.
+    name : str
+        How messages name the file.
+
+    Returns
+    -------
+    openpyxl.Workbook
+        Opened read-only (rows are streamed, never all held) with cached formula values; read
+        its sheets with :func:`sheet_text`, then ``close()`` it.
+
+    Raises
+    ------
+    UploadError
+        Over the upload limit, unpacking past :data:`UNPACKED_LIMIT_MB` or packed more
+        tightly than :data:`MAX_PACKING_RATIO`, damaged, or with more than
+        :data:`MAX_SHEETS` sheets.
+    """
+    import openpyxl  # only workbooks need it
+
+    if len(data) > UPLOAD_LIMIT_MB * 2**20:
+        raise UploadError(
+            f"{name} is {len(data) / 2**20:.1f} MB; the limit is {UPLOAD_LIMIT_MB} MB. "
+            "Split it into smaller files or remove columns you do not need."
+        )
+    damaged = UploadError(
+        f"{name} is an Excel workbook that could not be opened: it is damaged or not a real "
+        ".xlsx. Open it in the spreadsheet and save it again as .xlsx (or as CSV)."
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            # declared sizes are checked before anything is inflated; zipfile never returns more
+            # than a member declares, so a lying member fails its check instead
+            unpacked = sum(info.file_size for info in archive.infolist())
+            packed = sum(info.compress_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        raise damaged from None
+    if unpacked > UNPACKED_LIMIT_MB * 2**20:
+        raise _too_big_unpacked(name)
+    if unpacked > MAX_PACKING_RATIO * max(packed, 1):
+        raise UploadError(
+            f"{name} unpacks to {unpacked / max(packed, 1):,.0f} times its size; a real workbook "
+            f"packs at most about {MAX_PACKING_RATIO} times, so this is a trap (a zip bomb) or "
+            "damaged. Save the sheet again as .xlsx or CSV and upload that."
+        )
+    try:
+        with warnings.catch_warnings():  # openpyxl warns of styles and extensions it skips
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds on a broken part; all mean "damaged"
+        raise damaged from error
+    if len(book.sheetnames) > MAX_SHEETS:
+        book.close()
+        raise UploadError(
+            f"{name} has {len(book.sheetnames):,} sheets; the limit is {MAX_SHEETS}. Copy the "
+            "sheet you need into a new workbook and upload that."
+        )
+    return book
+
+
+def sheet_text(sheet, limits: TableLimits, name: str) -> str:
+    """One worksheet as CSV text, streamed row by row within ``limits``.
+
+    Dates become ISO dates (with the time when there is one) and numbers keep full precision,
+    so the text reads back exactly; trailing empty rows and columns are dropped.
+
+    Parameters
+    ----------
+    sheet : openpyxl worksheet
+        A sheet of a workbook from :func:`workbook_sheets`.
+    limits : TableLimits
+        ``max_rows``, ``max_columns`` and ``max_cells`` are enforced while reading.
+    name : str
+        How messages name the sheet, e.g. ``"Sheet 'Prices'"``.
+
+    Returns
+    -------
+    str
+        Comma-separated text, header first.
+
+    Raises
+    ------
+    UploadError
+        When the sheet has more rows, columns or cells than ``limits`` allow.
+    """
+    declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
+    _check_sheet_size(declared_rows, declared_columns, limits, name)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    rows = cells = 0
+    blank_run = 0  # blank rows are written only when a filled row follows
+    for row in sheet.iter_rows(values_only=True):
+        values = list(row)
+        while values and values[-1] in (None, ""):
+            values.pop()
+        if not values:
+            blank_run += 1
+            continue
+        rows += 1 + blank_run
+        cells += len(values)
+        _check_sheet_size(rows, len(values), limits, name, cells)
+        buffer.write("\n" * blank_run)
+        blank_run = 0
+        writer.writerow([_cell_text(value) for value in values])
+    return buffer.getvalue()
+
+
+def _check_sheet_size(rows: int, columns: int, limits: TableLimits, name: str, cells: int = 0):
+    """Refuse a sheet past the limits: its declared size first, then what was read so far."""
+    if rows > limits.max_rows + 1:  # the header row comes on top of the data rows
+        raise UploadError(
+            f"{name} has more than {limits.max_rows:,} rows; the limit is {limits.max_rows:,}. "
+            f"{limits.advice}"
+        )
+    if columns > limits.max_columns:
+        raise UploadError(
+            f"{name} has {columns:,} columns; the limit is {limits.max_columns:,}. Keep only the "
+            "columns you need and upload again."
+        )
+    if cells > limits.max_cells:
+        raise UploadError(
+            f"{name} has more than {limits.max_cells:,} filled cells; the limit is "
+            f"{limits.max_cells:,}. {limits.advice}"
+        )
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ") if value.time() != datetime.time() else f"{value:%Y-%m-%d}"
+    if isinstance(value, datetime.date):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)

@@ -1,9 +1,9 @@
 """Fuzz the CSV loaders with generated files: each must return valid data or raise ValueError.
 
-``make fuzz`` runs 10,000 files, then every bomb (a gzip, nested gzip or ZIP file that unpacks
-to 4.5 GB, a 50 MB line, 2,000,000 columns, 50,000,001 empty rows, a quote that never closes)
-through every loader, printing seconds and added peak memory; the test suite runs a few hundred
-files through ``run`` and smaller bombs in tests/test_textio.py.
+``make fuzz`` runs 10,000 files, then every bomb (a gzip, nested gzip, ZIP or .xlsx file that
+unpacks to 4.5 GB, a 50 MB line, 2,000,000 columns, 50,000,001 empty rows, a quote that never
+closes) through every loader, printing seconds and added peak memory; the test suite runs a few
+hundred files through ``run`` and smaller bombs in tests/test_textio.py.
 Anything other than a clean result or a ``ValueError`` is a bug and is printed with its seed.
 """
 
@@ -107,6 +107,36 @@ def price_csv(rng: random.Random) -> bytes:
     return text.encode(encoding, errors="replace")
 
 
+def price_workbook(rng: random.Random) -> bytes:
+    """A generated price CSV's cells in an .xlsx sheet, as numbers where they read as numbers,
+    sometimes behind a sheet of notes or with a damaged archive."""
+    import openpyxl
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = price_csv(rng).decode("utf-8", errors="replace")
+    book = openpyxl.Workbook()
+    if rng.random() < 0.3:
+        book.active.append(["notes"])
+        book.create_sheet("Prices")
+    sheet = book.worksheets[-1]
+    separator = max(SEPARATORS[:4], key=text.split("\n", 1)[0].count)
+    for line in text.splitlines()[:60]:  # openpyxl is slow to write: keep the run short
+        cells = []
+        for cell in line.split(separator)[:20]:
+            cell = ILLEGAL_CHARACTERS_RE.sub("", cell)  # characters a sheet cannot hold
+            try:
+                cells.append(float(cell) if rng.random() < 0.7 else cell)
+            except ValueError:
+                cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    if rng.random() < 0.1:  # a cut-off download
+        data = data[: rng.randrange(len(data))]
+    return data
+
+
 def random_bytes(rng: random.Random) -> bytes:
     return bytes(rng.getrandbits(8) for _ in range(rng.choice([0, 1, 7, 100, 4000])))
 
@@ -201,6 +231,7 @@ def check_reviews(data: bytes) -> str:
 
 GENERATORS: list[tuple[str, Callable[[random.Random], bytes], Callable[[bytes], str]]] = [
     ("price csv", price_csv, check_prices),
+    ("price workbook", price_workbook, check_prices),
     ("random bytes", random_bytes, check_prices),
     ("review csv", review_csv, check_reviews),
     ("random bytes as reviews", random_bytes, check_reviews),
@@ -249,6 +280,22 @@ def zip_bomb(unpacked: int = BOMB_UNPACKED_BYTES) -> bytes:
     return buffer.getvalue()
 
 
+def workbook_bomb(unpacked: int = BOMB_UNPACKED_BYTES) -> bytes:
+    """A real .xlsx with one more part that unpacks to ``unpacked`` bytes of blank XML."""
+    import openpyxl
+
+    buffer = io.BytesIO()
+    book = openpyxl.Workbook()
+    book.active.append(["Date", "Close"])
+    book.save(buffer)
+    piece = b" " * 2**20
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/worksheets/sheet2.xml", "w", force_zip64=True) as member:
+            for _ in range(unpacked // len(piece)):
+                member.write(piece)
+    return buffer.getvalue()
+
+
 def one_long_line(size: int = UPLOAD_BYTES - 1024) -> bytes:
     return b"text,label\n" + b"a" * size + b",1\n"
 
@@ -271,6 +318,7 @@ BOMBS: dict[str, Callable[..., bytes]] = {
     "gzip bomb": gzip_bomb,
     "nested gzip bomb": nested_gzip_bomb,
     "zip bomb": zip_bomb,
+    "xlsx bomb": workbook_bomb,
     "a single 50 MB line": one_long_line,
     "2,000,000 columns": many_columns,
     "50,000,001 empty rows": empty_rows,

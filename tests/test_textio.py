@@ -226,6 +226,8 @@ EXPECTED = {
     "gzip bomb": r"unpacks to more than 50 MB; the limit is 50 MB of unpacked text",
     "nested gzip bomb": r"unpacks to more than 50 MB; the limit is 50 MB of unpacked text",
     "zip bomb": r"unpacks to more than 50 MB; the limit is 50 MB of unpacked text",
+    # the review loaders refuse any workbook before unpacking it
+    "xlsx bomb": r"unpacks to more than 50 MB; the limit is 50 MB|is an Excel or Office workbook",
     "a single 50 MB line": r"Line 2 is (at least )?[\d,]+ characters long",
     "2,000,000 columns": r"Line 1 is (at least )?[\d,]+ characters long",
     "50,000,001 empty rows": r"has 50,000,002 lines; the limit is [\d,]+\.",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
+from collections.abc import Callable
 
 import streamlit as st
 
 from core import jobs
-from core.forecast import backtest, charts, report, trading_days
+from core.forecast import backtest, charts, frequency, prices, report, trading_days
 from core.forecast import export as forecast_export
 from core.progress import EpochReport, PhaseReport
 from ui import explain as ui_explain
@@ -15,7 +17,8 @@ from ui import state
 
 POLL_SECONDS = 0.5  # how often the training panel reads the job's progress
 HELP = {
-    "lookback": "How many past days the LSTM reads before each prediction (its number of steps).",
+    "lookback": "How many past days (or hours, weeks: the data's own steps) the LSTM reads "
+    "before each prediction (its number of steps).",
     "epochs": "How many passes over the training days. Training stops early when validation "
     "days stop improving.",
     "units": "Memory cells in each LSTM layer: more can learn more patterns, and trains slower.",
@@ -57,8 +60,95 @@ def render_loaded(loaded) -> None:
         st.plotly_chart(charts.price_history(loaded.series), key="history_chart")
 
 
-def settings_form(setup: dict) -> bool:
+def pick_sheet(loaded: prices.PriceData, key: str) -> str | None:
+    """The sheet box for a workbook with several sheets; the sheet read otherwise."""
+    if len(loaded.sheets) < 2:
+        return loaded.sheet
+    return st.selectbox(
+        "Sheet",
+        loaded.sheets,
+        index=loaded.sheets.index(loaded.sheet),
+        key=f"sheet_{key}",
+        help="The workbook's first sheet with dates and prices is picked; choose another here.",
+    )
+
+
+def pick_ticker(loaded: prices.PriceData, key: str, asked: str | None) -> str | None:
+    """The ticker box for a file with a ticker column, each with its rows and date range.
+
+    Starts on ``asked`` (the link's ticker) when the file has it, else on the ticker with the
+    most rows; None for a file with one series.
+    """
+    if not loaded.tickers:
+        return None
+    found = {ticker.name: ticker for ticker in loaded.tickers}
+    names = list(found)
+    start = next((name for name in names if asked and name.casefold() == asked.casefold()), None)
+    if asked and start is None:
+        st.warning(
+            f"The link asks for ticker “{asked}”; this file has no such ticker, so it starts on "
+            f"{loaded.ticker}, the one with the most rows.",
+            icon=":material/link_off:",
+        )
+    spacing = loaded.frequency
+
+    def described(name: str) -> str:
+        ticker = found[name]
+        return (
+            f"{name} · {ticker.rows:,} rows, {spacing.stamp(ticker.start)} → "
+            f"{spacing.stamp(ticker.end)}"
+        )
+
+    return st.selectbox(
+        f"Ticker ({len(names):,} in this file)",
+        names,
+        index=names.index(start or loaded.ticker),
+        format_func=described,
+        key=f"ticker_{key}",
+        help="The file holds several tickers, one row per ticker per date. The one with the "
+        "most rows is picked first; type to search.",
+    )
+
+
+def choose_source(
+    load: Callable[..., prices.PriceData], name: str, raw: bytes, from_sample: bool
+) -> prices.PriceData:
+    """The sheet, ticker and price column boxes; each file gets its own, on its best choice.
+
+    ``load(raw, column, ticker, sheet)`` is the page's cached :func:`prices.load_prices`;
+    ``from_sample`` says the data is a bundled sample, which the link's column may name.
+    """
+    digest = hashlib.blake2b(raw, digest_size=8).hexdigest()
+    loaded = load(raw, None)
+    sheet = pick_sheet(loaded, digest)
+    if sheet != loaded.sheet:
+        loaded = load(raw, None, None, sheet)
+    ticker = pick_ticker(loaded, f"{digest}_{sheet}", state.forecast_link_ticker())
+    if ticker != loaded.ticker:
+        loaded = load(raw, None, ticker, sheet)
+    link_data, link_column = state.forecast_link()
+    asked = link_column if from_sample and name == link_data else None
+    column, note = report.column_choice(loaded.numeric_columns, loaded.column, asked)
+    if note:
+        st.warning(note, icon=":material/link_off:")
+    wide = loaded.layout == "wide"
+    column = st.selectbox(
+        "Price column (one per ticker)" if wide else "Price column",
+        loaded.numeric_columns,
+        index=loaded.numeric_columns.index(column),
+        # one box per file (and sheet): a kept box would carry one file's choice to the next
+        key=f"column_{digest}" + (f"_{sheet}" if sheet else ""),
+        help="Each column holds one ticker; the one with the most dates is picked first."
+        if wide
+        else "Adjusted close is picked when the file has it, else the close.",
+    )
+    return loaded if column == loaded.column else load(raw, column, ticker, sheet)
+
+
+def settings_form(setup: dict, spacing: frequency.Frequency = frequency.DAILY) -> bool:
     """The training settings; each starts from the URL's value (or the default).
+
+    Lookback and horizon are counted in the data's own steps (``spacing``): days, weeks, hours.
 
     The values come in through ``value=`` rather than session state: Streamlit drops a widget's
     state on a run that does not draw it (e.g. while no file is uploaded yet), and a keyed widget
@@ -67,8 +157,9 @@ def settings_form(setup: dict) -> bool:
     with st.form("settings", border=True):
         left, right = st.columns(2)
         left.slider(
-            "Lookback (days)", 5, 120, setup["lookback"], key="lookback", help=HELP["lookback"]
-        )
+            f"Lookback ({frequency.plural(spacing)})", 5, 120, setup["lookback"], key="lookback",
+            help=HELP["lookback"],
+        )  # fmt: skip
         right.slider("Epochs", 1, 100, setup["epochs"], key="epochs", help=HELP["epochs"])
         with st.expander("More settings"):
             a, b, c = st.columns(3)
@@ -80,8 +171,8 @@ def settings_form(setup: dict) -> bool:
                 help=HELP["layers"],
             )  # fmt: skip
             c.slider(
-                "Forecast horizon (days)", 1, 30, setup["horizon"], key="horizon",
-                help=HELP["horizon"],
+                f"Forecast horizon ({frequency.plural(spacing)})", 1, 30, setup["horizon"],
+                key="horizon", help=HELP["horizon"],
             )  # fmt: skip
             a.select_slider(
                 "Test share", report.TEST_SHARES, setup["test_share"], key="test_share",
@@ -224,7 +315,8 @@ def render_result(result: dict, settings: dict) -> None:
     # green only for a significant win; no detectable difference is neutral, a real loss orange
     box = {"better": st.success, "worse": st.warning}.get(evaluation.verdict.label, st.info)
     box(evaluation.reading)
-    readings(report.readings(evaluation, model) + report.horizon_readings(check))
+    spacing = frequency.of(result["series"].index)
+    readings(report.readings(evaluation, model) + report.horizon_readings(check, spacing))
 
     overlays = overlay_choice(result)
     # Layers are switched in the chart's legend, never by a widget: a widget rerun hands
@@ -294,7 +386,12 @@ def render_details(result: dict) -> None:
         st.dataframe(report.metrics_table(evaluation), width="stretch")
         st.caption("RMSE and MAE are in the price's units; lower is better for all but direction.")
     with right:
-        st.subheader(f"Next {len(check.band)} trading days")
+        spacing = frequency.of(result["series"].index)
+        st.subheader(
+            f"Next {len(check.band)} trading days"
+            if spacing.name == "daily"
+            else frequency.ahead(len(check.band), spacing).capitalize()
+        )
         st.dataframe(report.future_table(check.band, check.level), width="stretch")
         st.caption(
             f"The band should hold the real price {check.level:.0%} of the time; it is "

@@ -21,6 +21,8 @@ FORECAST_RUN_COUNT = "forecast_run_count"  # trainings finished in this session
 FORECAST_RUNS = "forecast_runs"  # the history table's records, oldest first
 FORECAST_DATA = "forecast_data"  # (name, bytes, column) of the last normal-mode run
 FORECAST_LINK = "forecast_link"  # (data, column) the session's first URL named
+FORECAST_PICK = "forecast_pick"  # (ticker, sheet) of the last normal-mode run's file
+FORECAST_LINK_TICKER = "forecast_link_ticker"  # the ticker the session's first URL named
 FORECAST_BACKTEST = "forecast_backtest"  # the latest backtest and the settings it ran with
 SESSION_MODEL = "session_model"  # the sentiment model trained in this session
 SESSION_REPORT = "session_report"  # that training's report
@@ -113,6 +115,26 @@ def remember_forecast_link(data: str, column: str | None) -> None:
 def forecast_link() -> tuple[str, str | None]:
     """The (data, column) the session's first URL named."""
     return st.session_state[FORECAST_LINK]
+
+
+def forecast_pick() -> tuple[str | None, str | None]:
+    """(ticker, sheet) picked in the file the last normal-mode run used."""
+    return st.session_state.get(FORECAST_PICK, (None, None))
+
+
+def set_forecast_pick(ticker: str | None, sheet: str | None) -> None:
+    """Remember the ticker and sheet this run used, for presentation mode."""
+    st.session_state[FORECAST_PICK] = (ticker, sheet)
+
+
+def remember_forecast_link_ticker(ticker: str | None) -> None:
+    """Keep the ticker the URL names, on the session's first run only."""
+    st.session_state.setdefault(FORECAST_LINK_TICKER, ticker)
+
+
+def forecast_link_ticker() -> str | None:
+    """The ticker the session's first URL named, if any."""
+    return st.session_state.get(FORECAST_LINK_TICKER)
 
 
 def forecast_backtest() -> dict | None:

@@ -17,9 +17,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m core.forecast", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    inspect = commands.add_parser("inspect", help="load a price CSV and describe it")
+    inspect = commands.add_parser("inspect", help="load a price file and describe it")
     inspect.add_argument("file")
     inspect.add_argument("--column", default=None, help="price column (default: adjusted close)")
+    _source_arguments(inspect)
 
     train = commands.add_parser("train", help="train the LSTM and compare it with persistence")
     _model_arguments(train, epochs=forecast.DEFAULT_EPOCHS)
@@ -46,6 +47,7 @@ def _model_arguments(command: argparse.ArgumentParser, epochs: int) -> None:
     """The file, column and model settings that ``train`` and ``backtest`` share."""
     command.add_argument("file")
     command.add_argument("--column", default=None)
+    _source_arguments(command)
     command.add_argument("--lookback", type=int, default=forecast.DEFAULT_LOOKBACK)
     command.add_argument("--epochs", type=int, default=epochs)
     command.add_argument("--units", type=int, default=forecast.DEFAULT_UNITS)
@@ -54,13 +56,34 @@ def _model_arguments(command: argparse.ArgumentParser, epochs: int) -> None:
     command.add_argument("--level", type=float, default=forecast.DEFAULT_LEVEL, help="band level")
 
 
+def _source_arguments(command: argparse.ArgumentParser) -> None:
+    """Which ticker of a file with several, and which sheet of a workbook."""
+    command.add_argument("--ticker", default=None, help="ticker to read (default: most rows)")
+    command.add_argument(
+        "--sheet", default=None, help="workbook sheet (default: first with prices)"
+    )
+
+
+def _load(args: argparse.Namespace) -> prices.PriceData:
+    return prices.load_prices_file(args.file, args.column, args.ticker, args.sheet)
+
+
+def _moment(loaded: prices.PriceData, moment) -> str:
+    """A date as YYYY-MM-DD, or an ISO date-time for intraday data."""
+    return moment.isoformat() if loaded.frequency.intraday else moment.strftime("%Y-%m-%d")
+
+
 def _inspect(args: argparse.Namespace) -> dict:
-    loaded = prices.load_prices_file(args.file, column=args.column)
+    loaded = _load(args)
     series = loaded.series
+    several = {"tickers": [ticker.name for ticker in loaded.tickers], "ticker": loaded.ticker}
     return {
         "rows": int(len(series)),
-        "start": series.index[0].strftime("%Y-%m-%d"),
-        "end": series.index[-1].strftime("%Y-%m-%d"),
+        "start": _moment(loaded, series.index[0]),
+        "end": _moment(loaded, series.index[-1]),
+        "frequency": loaded.frequency.name,
+        **(several if loaded.tickers else {}),
+        **({"sheet": loaded.sheet} if loaded.sheet is not None else {}),
         "column": loaded.column,
         "columns": list(loaded.numeric_columns),
         "first": float(series.iloc[0]),
@@ -71,7 +94,7 @@ def _inspect(args: argparse.Namespace) -> dict:
 
 
 def _train(args: argparse.Namespace) -> dict:
-    loaded = prices.load_prices_file(args.file, column=args.column)
+    loaded = _load(args)
     model = forecast.Forecaster(
         lookback=args.lookback,
         epochs=args.epochs,
@@ -98,6 +121,8 @@ def _train(args: argparse.Namespace) -> dict:
             ) from None
     return {
         "column": loaded.column,
+        "frequency": loaded.frequency.name,
+        **({"ticker": loaded.ticker} if loaded.ticker is not None else {}),
         "model": evaluation.model,
         "persistence": evaluation.persistence,
         "skill_ratio": evaluation.skill_ratio,
@@ -111,7 +136,7 @@ def _train(args: argparse.Namespace) -> dict:
         "n_test": int(len(evaluation.predictions)),
         "forecast": [
             {
-                "date": date.strftime("%Y-%m-%d"),
+                "date": _moment(loaded, date),
                 "value": float(row.forecast),
                 "lower": float(row.lower),
                 "upper": float(row.upper),
@@ -132,7 +157,7 @@ def _train(args: argparse.Namespace) -> dict:
 
 
 def _backtest(args: argparse.Namespace) -> dict:
-    loaded = prices.load_prices_file(args.file, column=args.column)
+    loaded = _load(args)
 
     def report(update: backtest.FoldReport) -> None:
         logs = update.epoch.logs

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from core.forecast import frequency
+
 ALPHA = 0.05  # a difference counts as real below this two-sided p-value
 
 
@@ -200,15 +202,22 @@ def error_gap(ratio: float) -> str:
     return "larger"
 
 
-def plain_reading(model_metrics: dict, baseline_metrics: dict, tested: Verdict) -> str:
+def plain_reading(
+    model_metrics: dict,
+    baseline_metrics: dict,
+    tested: Verdict,
+    spacing: frequency.Frequency = frequency.DAILY,
+) -> str:
     """One plain-English sentence: the two errors, and whether the gap is more than chance.
 
     The size of the gap comes from the RMSEs; whether it counts comes from ``tested`` alone, so
-    a 0.1 % smaller error that chance explains never reads as a win.
+    a 0.1 % smaller error that chance explains never reads as a win. ``spacing`` names the
+    data's steps ("next-hour error", "next hour = this hour").
     """
     ratio = model_metrics["rmse"] / baseline_metrics["rmse"]
-    typical = f"The LSTM's typical next-day error was {model_metrics['rmse']:,.2f}"
-    baseline = f"“tomorrow = today” missed by {baseline_metrics['rmse']:,.2f}"
+    following = frequency.next_adjective(spacing)
+    typical = f"The LSTM's typical {following} error was {model_metrics['rmse']:,.2f}"
+    baseline = f"“{frequency.baseline_name(spacing)}” missed by {baseline_metrics['rmse']:,.2f}"
     if error_gap(ratio) == "smaller":
         gap = f"{typical}, {1.0 - ratio:.1%} smaller than {baseline}"
     elif error_gap(ratio) == "same":
@@ -227,5 +236,5 @@ def plain_reading(model_metrics: dict, baseline_metrics: dict, tested: Verdict) 
         )
     return (
         f"{gap}. No detectable difference ({tested.chance()}); finding no signal beyond "
-        "today's price is normal for daily stock prices."
+        f"{frequency.this_step(spacing)}'s price is normal for {spacing.name} stock prices."
     )

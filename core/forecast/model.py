@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core.forecast import trading_days
+from core.forecast import frequency, trading_days
 from core.forecast.data import (
     DEFAULT_TEST_SHARE,
     check_history,
@@ -422,7 +422,9 @@ class Forecaster:
             persistence=baseline_metrics,
             skill_ratio=model_metrics["rmse"] / baseline_metrics["rmse"],
             up_day_share=float(np.mean(actual > previous)),
-            reading=plain_reading(model_metrics, baseline_metrics, tested),
+            reading=plain_reading(
+                model_metrics, baseline_metrics, tested, frequency.of(self.series_.index)
+            ),
             verdict=tested,
         )
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core import forecast
-from core.forecast import Evaluation, Forecaster, HorizonCheck
+from core.forecast import Evaluation, Forecaster, HorizonCheck, frequency
 from core.forecast import export as forecast_export
 from core.forecast.backtest import Backtest
 from core.forecast.metrics import Verdict, error_gap
@@ -43,12 +43,16 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
 
 
-def skill_reading(ratio: float, tested: Verdict) -> str:
+def skill_reading(
+    ratio: float, tested: Verdict, spacing: frequency.Frequency = frequency.DAILY
+) -> str:
     """The skill ratio's reading: what the scale means, then what this value and its test say.
 
-    Within 0.05% of 1 reads as the same error; whether a gap counts comes from ``tested``.
+    Within 0.05% of 1 reads as the same error; whether a gap counts comes from ``tested``;
+    ``spacing`` names the baseline in the data's steps ("next hour = this hour").
     """
-    scale = "LSTM error ÷ “tomorrow = today” error: below 1 means the LSTM was better"
+    baseline = frequency.baseline_name(spacing)
+    scale = f"LSTM error ÷ “{baseline}” error: below 1 means the LSTM was better"
     if error_gap(ratio) == "smaller":
         size = f"At {ratio:.3f} the LSTM's error was {1 - ratio:.1%} smaller"
     elif error_gap(ratio) == "same":
@@ -81,28 +85,32 @@ def readings(evaluation: Evaluation, forecaster: Forecaster) -> list[Reading]:
     ratio = evaluation.skill_ratio
     days = len(evaluation.predictions)
     direction = model["directional_accuracy"]
+    # the data's own steps: "test hours", "next-week price", "next hour = this hour"
+    spacing = frequency.of(forecaster.series_.index)
+    unit, following = frequency.plural(spacing), frequency.next_adjective(spacing)
+    nxt, now = frequency.next_step(spacing), frequency.this_step(spacing)
     return [
         Reading(
             "LSTM typical error (RMSE)",
             f"{model['rmse']:,.2f}",
-            f"On {days:,} test days the LSTM's next-day price was off by about "
+            f"On {days:,} test {unit} the LSTM's {following} price was off by about "
             f"{model['rmse']:,.2f} (big misses count extra).",
         ),
         Reading(
-            "Tomorrow = today error (RMSE)",
+            f"{frequency.baseline_name(spacing).capitalize()} error (RMSE)",
             f"{baseline['rmse']:,.2f}",
-            "Guessing that tomorrow's price equals today's was off by this much on the same days.",
+            f"Guessing that {nxt}'s price equals {now}'s was off by this much on the same {unit}.",
         ),
         Reading(
             "Skill ratio",
             f"{ratio:.3f}",
-            skill_reading(ratio, evaluation.verdict),
+            skill_reading(ratio, evaluation.verdict, spacing),
         ),
         Reading(
             "Average miss (MAPE)",
             f"{model['mape']:.2f}%",
-            f"On a typical day the prediction was {model['mape']:.2f}% away from the real price "
-            f"(baseline: {baseline['mape']:.2f}%).",
+            f"On a typical {spacing.noun} the prediction was {model['mape']:.2f}% away from the "
+            f"real price (baseline: {baseline['mape']:.2f}%).",
         ),
         Reading(
             "Direction right",
@@ -142,9 +150,10 @@ def _format(value: float | None, pattern: str) -> str:
 
 def future_table(band: pd.DataFrame, level: float) -> pd.DataFrame:
     """The H-day forecast and its band as a small table with readable dates and prices."""
+    intraday = (band.index != band.index.normalize()).any()  # hourly bars show their time
     return pd.DataFrame(
         {
-            "Day": band.index.strftime("%a %d %b %Y"),
+            "Day": band.index.strftime("%a %d %b %Y %H:%M" if intraday else "%a %d %b %Y"),
             "LSTM forecast": [f"{value:,.2f}" for value in band["forecast"]],
             f"{level:.0%} band": [
                 f"{low:,.2f} – {high:,.2f}"
@@ -182,9 +191,12 @@ def model_bytes(forecaster: Forecaster, source: str | None = None) -> bytes:
     return forecast_export.export_bundle(forecaster, source)
 
 
-def horizon_readings(check: HorizonCheck) -> list[Reading]:
-    """The band's honesty and the error growth with distance, each with a reading."""
+def horizon_readings(
+    check: HorizonCheck, spacing: frequency.Frequency = frequency.DAILY
+) -> list[Reading]:
+    """The band's honesty and the error growth with distance, in the data's steps (``spacing``)."""
     steps = check.steps
+    noun, unit = spacing.noun, frequency.plural(spacing)
     first, last = steps.iloc[0], steps.iloc[-1]
     horizon = len(steps)
     growth = last["lstm_rmse"] / first["lstm_rmse"] if first["lstm_rmse"] else float("nan")
@@ -196,20 +208,20 @@ def horizon_readings(check: HorizonCheck) -> list[Reading]:
     )
     return [
         Reading(
-            f"{check.level:.0%} band held the price (day 1)",
+            f"{check.level:.0%} band held the price ({noun} 1)",
             f"{first['coverage']:.0%}",
             check.reading + note,
         ),
         Reading(
-            f"Band width on day {horizon}",
+            f"Band width on {noun} {horizon}",
             f"±{(last['upper_q'] - last['lower_q']) / 2:.1%}",
-            f"Half the band's width {horizon} days ahead, as a share of the price; it widens "
-            "because errors add up day after day.",
+            f"Half the band's width {horizon} {unit} ahead, as a share of the price; it widens "
+            f"because errors add up {noun} after {noun}.",
         ),
         Reading(
-            f"Error {horizon} days ahead",
+            f"Error {horizon} {unit} ahead",
             f"{last['lstm_rmse']:,.2f}",
-            f"About {growth:.1f}× the one-day error ({first['lstm_rmse']:,.2f}); "
+            f"About {growth:.1f}× the one-{noun} error ({first['lstm_rmse']:,.2f}); "
             f"“no change” missed by {last['persistence_rmse']:,.2f} at the same distance.",
         ),
     ]
