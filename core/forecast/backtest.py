@@ -95,6 +95,7 @@ class Backtest:
     seconds: float
     reading: str
     significance: Verdict  # the LSTM against persistence on the pooled test days
+    horizon: int = forecast.DEFAULT_HORIZON  # the last day ahead whose band coverage folds report
 
     @property
     def verdict(self) -> str:
@@ -296,6 +297,7 @@ def walk_forward(
         seconds=time.perf_counter() - started,
         reading=backtest_reading(results, ratio, coverage, level, test),
         significance=test,
+        horizon=horizon,
     )
 
 
