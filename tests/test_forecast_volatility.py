@@ -71,12 +71,12 @@ def test_conformal_multipliers_are_quantiles_of_the_standardised_errors():
     scales = rng.uniform(0.5, 3.0, (400, 3))
     z = rng.normal(size=(400, 3))
     errors = z * scales
-    errors[15:, 2] = np.nan  # too few for the last step: it reuses step 2's multipliers
+    errors[15:, 2] = np.nan  # 15 errors are still enough to measure a step
     lower, upper, counts, measured = uncertainty.conformal_multipliers(errors, scales, 0.8)
     np.testing.assert_allclose(lower[:2], np.quantile(z[:, :2], 0.1, axis=0))
     np.testing.assert_allclose(upper[:2], np.quantile(z[:, :2], 0.9, axis=0))
     assert list(counts) == [400, 400, 15] and list(measured) == [True, True, True]
-    errors[10:, 2] = np.nan
+    errors[9:, 2] = np.nan  # too few: the step reuses the last measured step's multipliers
     lower, upper, _, measured = uncertainty.conformal_multipliers(errors, scales, 0.8)
     assert not measured[2] and lower[2] == lower[1] and upper[2] == upper[1]
 
