@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import gzip
 import importlib.resources
+import os
+import resource
 import statistics
 import time
 
@@ -26,7 +28,11 @@ TARGET_DAY1_GAP = 3.0  # mean |coverage − level| over the series, in points, o
 TARGET_LAST_DAY_GAP = 6.0  # the same on the last day ahead
 TARGET_RMSE_WITHIN = 1.01  # LSTM RMSE ÷ persistence RMSE on every series
 TARGET_RMSE_NEVER_WORSE = 1.02
-TRAIN_BUDGET_S = 10.0  # the default S&P 500 training, on two cores
+# The default S&P 500 training must take at most this long on two cores. The machine this runs
+# on is shared, so wall time swells with other work; the process's CPU seconds do not, and on
+# two cores they bound the wall time an otherwise idle machine would need from above whenever
+# TensorFlow keeps at least one core busy, as training does.
+TRAIN_BUDGET_S = 10.0
 SERIES_NAMES = {
     "sp500": "S&P 500 (1999–2018, bundled sample)",
     "msft": "MSFT (1986–2017, bundled sample)",
@@ -47,7 +53,9 @@ def series_bytes() -> dict[str, tuple[str, bytes]]:
 def bench_series(series: pd.Series, epochs: int = forecast.DEFAULT_EPOCHS) -> dict:
     """Train the default forecaster on one series and score every method on its test part."""
     started = time.perf_counter()
+    cpu_before = cpu_seconds()
     model = forecast.Forecaster(epochs=epochs).fit(series)
+    train_cpu = cpu_seconds() - cpu_before
     evaluation = model.evaluate()
     check = model.horizon_check(HORIZON)
     total = time.perf_counter() - started
@@ -59,6 +67,8 @@ def bench_series(series: pd.Series, epochs: int = forecast.DEFAULT_EPOCHS) -> di
         "test_last_date": str(evaluation.predictions.index[-1].date()),
         "epochs_run": model.epochs_run_,
         "train_seconds": model.train_seconds_,
+        "train_cpu_seconds": train_cpu,
+        "load_average_after_training": os.getloadavg()[0],
         "train_and_check_seconds": total,
         "loss_first_epoch": model.history_["loss"][0],
         "loss_best_epoch": model.history_["loss"][model.best_epoch_ - 1],
@@ -76,6 +86,12 @@ def bench_series(series: pd.Series, epochs: int = forecast.DEFAULT_EPOCHS) -> di
         "methods": check.volatility.methods,
         "reading": check.volatility.reading,
     }
+
+
+def cpu_seconds() -> float:
+    """User plus system CPU seconds this process (all its threads) has used so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def targets(samples: dict) -> dict:
@@ -101,8 +117,8 @@ def targets(samples: dict) -> dict:
         "rmse_never_worse_than_1_02_ok": max(ratios.values()) <= TARGET_RMSE_NEVER_WORSE,
     }
     if "sp500" in samples:
-        seconds = samples["sp500"]["train_seconds"]
-        result["sp500_train_seconds_over_budget"] = seconds / TRAIN_BUDGET_S
+        seconds = samples["sp500"]["train_cpu_seconds"]
+        result["sp500_train_cpu_seconds_over_budget"] = seconds / TRAIN_BUDGET_S
         result["sp500_train_within_budget_ok"] = seconds <= TRAIN_BUDGET_S
     return result
 
@@ -124,7 +140,7 @@ def run(quick: bool = False, log=print) -> dict:
             f"volatility: {name}: coverage day 1 {lstm['coverage_day1']:.3f}, day {HORIZON} "
             f"{lstm['coverage_last_day']:.3f}; QLIKE LSTM {lstm['qlike']:.4f}, GARCH "
             f"{garch['qlike']:.4f}; skill {sample['skill_ratio']:.4f}; trained in "
-            f"{sample['train_seconds']:.1f} s"
+            f"{sample['train_seconds']:.1f} s ({sample['train_cpu_seconds']:.1f} CPU s)"
         )
     results["targets"] = targets(results["samples"])
     return results

@@ -86,7 +86,7 @@ def test_training_one_epoch_shows_chart_metrics_and_downloads():
     turbulence = next(
         spec
         for spec in (json.loads(chart.proto.spec) for chart in charts)
-        if "turbulence" in spec["layout"]["title"]["text"]
+        if "volatility" in spec["layout"]["title"]["text"]
     )
     names = {trace["name"] for trace in turbulence["data"]}
     assert {"LSTM forecast", "GARCH(1,1) forecast", "Realised (10-day)"} <= names

@@ -338,7 +338,8 @@ def render_details(result: dict) -> None:
     st.caption(
         "The loss is the negative log-likelihood of each next day under the LSTM's forecast "
         "(its move and its size): it falls as the LSTM learns how wild the next day will be. "
-        "Training keeps the epoch with the lowest validation loss."
+        "Calmer validation days give a lower loss than the training days, so compare each line "
+        "with itself. Training keeps the epoch with the lowest validation loss."
     )
     left, right = st.columns(2)
     # built only when clicked: the model file alone takes about a second to write

@@ -481,7 +481,7 @@ def turbulence(daily: pd.DataFrame) -> go.Figure:
     figure.update_yaxes(range=[0, top * 100 * 1.3], ticksuffix="%")
     return _layout(
         figure,
-        "What the LSTM learned: turbulence (test days)",
+        "Forecast and realised volatility (test days)",
         "Daily volatility",
         height=420,
         revision=f"turbulence {len(daily)} {daily.index[0]:%Y%m%d}",
