@@ -198,3 +198,19 @@ def test_a_random_walk_band_still_keeps_its_promise_roughly():
     model = Forecaster(lookback=10, epochs=2, units=4).fit(random_walk_prices(800))
     coverage = model.horizon_check(1).steps["coverage"].iloc[0]
     assert 0.65 <= coverage <= 0.95
+
+
+def test_band_card_shows_a_dash_for_days_past_the_test_part():
+    steps = pd.DataFrame(
+        {
+            "coverage": [0.79, 0.0],
+            "garch_coverage": [0.81, 0.0],
+            "static_coverage": [0.7, 0.0],
+            "test_samples": [20, 0],
+        },
+        index=pd.RangeIndex(1, 3, name="step"),
+    )
+    check = uncertainty.HorizonCheck(level=0.8, steps=steps, band=pd.DataFrame(), reading="")
+    table = forecast_report.band_table(check)
+    assert table.loc[1].tolist() == ["79%", "-1 pts (on target)", "81%", "70%", "20"]
+    assert table.loc[2].tolist() == ["—", "—", "—", "—", "0"]

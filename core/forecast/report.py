@@ -221,7 +221,7 @@ def horizon_readings(check: HorizonCheck) -> list[Reading]:
     return readings + [
         Reading(
             f"Band width on day {horizon}",
-            f"±{last['width'] / 2:.1%}",
+            "—" if last["test_samples"] == 0 else f"±{last['width'] / 2:.1%}",
             f"Half the band's average width {horizon} days ahead on test days, as a share of "
             "the price; it widens with distance and with the turbulence the LSTM expects.",
         ),
@@ -272,15 +272,21 @@ def volatility_readings(check: HorizonCheck) -> list[Reading]:
 def band_table(check: HorizonCheck) -> pd.DataFrame:
     """How often each band held the price on test days, per day ahead, against the promise."""
     steps = check.steps
+    tested = steps["test_samples"] > 0  # a step past the test part's end has nothing to hold
+
+    def held(column: str) -> list[str]:
+        return [f"{v:.0%}" if ok else "—" for v, ok in zip(steps[column], tested, strict=True)]
+
     gap = (steps["coverage"] - check.level) * 100
     return pd.DataFrame(
         {
-            "LSTM band held": steps["coverage"].map("{:.0%}".format),
+            "LSTM band held": held("coverage"),
             "Against the promise": [
-                f"{value:+.0f} pts" + (" (on target)" if abs(value) <= 3 else "") for value in gap
+                (f"{value:+.0f} pts" + (" (on target)" if abs(value) <= 3 else "")) if ok else "—"
+                for value, ok in zip(gap, tested, strict=True)
             ],
-            "GARCH(1,1) held": steps["garch_coverage"].map("{:.0%}".format),
-            "Static band held": steps["static_coverage"].map("{:.0%}".format),
+            "GARCH(1,1) held": held("garch_coverage"),
+            "Static band held": held("static_coverage"),
             "Test days": steps["test_samples"].map("{:,}".format),
         },
         index=pd.Index(steps.index, name="Days ahead"),
