@@ -479,10 +479,13 @@ def turbulence(daily: pd.DataFrame) -> go.Figure:
         )
     top = float(max(realised.max(), daily["lstm_sigma"].max(), daily["garch_sigma"].max()))
     figure.update_yaxes(range=[0, top * 100 * 1.3], ticksuffix="%")
-    return _layout(
+    _layout(
         figure,
         "Forecast and realised volatility (test days)",
         "Daily volatility",
-        height=420,
+        height=460,
         revision=f"turbulence {len(daily)} {daily.index[0]:%Y%m%d}",
     )
+    # four legend entries wrap to four lines on a phone: below the plot they never meet the title
+    figure.update_layout(legend={"y": -0.12, "yanchor": "top"}, margin={"t": 50, "b": 40})
+    return figure
