@@ -194,7 +194,7 @@ class OursEpochs:
         # compiled as Forecaster.fit compiles its trainers, so the timing is of how we really train
         self.trainer.compile(
             optimizer=keras.optimizers.Adam(learning_rate),
-            loss="mse",
+            loss=forecast.gaussian_nll_loss,
             steps_per_execution=getattr(forecast, "STEPS_PER_CALL", 1),
         )
         self.one_epoch()

@@ -434,6 +434,76 @@ def run_lines(results: dict) -> list[str]:
     return lines
 
 
+def volatility_section(volatility: dict) -> list[str]:
+    """Issue #15: each series' band and variance scores per method, then the targets."""
+    out = ["## Forecast band and turbulence (issue #15)", ""]
+    if not volatility.get("available"):
+        return out + [f"Not available: {volatility.get('error', 'not run')}", ""]
+    horizon = volatility["horizon"]
+    out.append(
+        "The default `Forecaster()` trained once per series, split chronologically; every band "
+        "is calibrated on the validation part only and scored on the test part, 80 % bands. "
+        "Width and interval score are log returns (about a share of the price); NLL and QLIKE "
+        "score the next day's forecast variance (lower is better)."
+    )
+    names = {"lstm": "LSTM", "garch": "GARCH(1,1)", "rolling": "Rolling 20-day", "static": "Static"}
+    for name, sample in volatility["samples"].items():
+        out += [
+            "",
+            f"### {name}: `{sample['source']}`",
+            "",
+            f"{sample['prices']:,} prices; test part {sample['test_days']:,} days, "
+            f"{sample['test_first_date']} to {sample['test_last_date']}. Skill ratio (RMSE ÷ "
+            f"persistence) {sample['skill_ratio']:.4f}; {sample['epochs_run']} epochs, "
+            f"trained in {sample['train_seconds']:.1f} s ({sample['train_cpu_seconds']:.1f} CPU "
+            f"s, load average {sample['load_average_after_training']:.1f}); NLL loss "
+            f"{sample['loss_first_epoch']:.3f} after epoch 1, "
+            f"{sample['loss_best_epoch']:.3f} at the best epoch.",
+            "",
+        ]
+        rows = [
+            [
+                names[method],
+                fmt(scores["coverage_day1"], 3),
+                fmt(scores["coverage_last_day"], 3),
+                fmt(scores["width_day1"], 4),
+                fmt(scores["winkler_day1"], 4),
+                fmt(scores["nll"], 3),
+                fmt(scores["qlike"], 3),
+            ]
+            for method, scores in sample["methods"].items()
+        ]
+        header = ["Method", "Held day 1", f"Held day {horizon}", "Width day 1"]
+        out.append(table(header + ["Winkler day 1", "NLL", "QLIKE"], rows))
+        out += ["", f"Reading: {sample['reading']}"]
+    goals = volatility["targets"]
+
+    def verdict(ok: bool) -> str:
+        return "**PASS**" if ok else "**FAIL**"
+
+    rows = [
+        ["Mean distance of coverage from 80 %, day 1", "≤ 3 points",
+         fmt(goals["mean_day1_gap_points"], 2, " pts"), verdict(goals["day1_gap_ok"])],
+        [f"Mean distance of coverage from 80 %, day {horizon}", "≤ 6 points",
+         fmt(goals["mean_last_day_gap_points"], 2, " pts"), verdict(goals["last_day_gap_ok"])],
+        ["QLIKE LSTM − GARCH, median series", "≤ 0",
+         fmt(goals["median_qlike_lstm_minus_garch"], 4), verdict(goals["qlike_median_ok"])],
+        ["Largest skill ratio (RMSE ÷ persistence)", "≤ 1.01 (never > 1.02)",
+         fmt(goals["max_skill_ratio"], 4), verdict(goals["rmse_within_1pct_ok"])],
+    ]  # fmt: skip
+    if "sp500_train_cpu_seconds_over_budget" in goals:
+        rows.append(
+            [
+                "S&P 500 default training, CPU seconds ÷ 10 s budget",
+                "≤ 1",
+                fmt(goals["sp500_train_cpu_seconds_over_budget"], 2),
+                verdict(goals["sp500_train_within_budget_ok"]),
+            ]
+        )
+    out += ["", "### Targets", "", table(["Target", "Goal", "Measured", "Result"], rows), ""]
+    return out
+
+
 def markdown(results: dict) -> str:
     machine = results["machine"]
     out = [
@@ -456,6 +526,8 @@ def markdown(results: dict) -> str:
     ]
     if "forecast" in results:
         out += forecast_section(results["forecast"])
+    if "volatility" in results:
+        out += volatility_section(results["volatility"])
     if "sentiment" in results:
         out += sentiment_section(results["sentiment"])
     if "app" in results:

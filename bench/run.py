@@ -5,6 +5,7 @@ Usage
 python -m bench.run                      # everything, full size (make bench; under 30 minutes)
 python -m bench.run --quick              # a smoke run of about 3 minutes, into a temporary folder
 python -m bench.run --only forecast      # one section; the others are kept from results.json
+python -m bench.run --only volatility    # the forecast band against GARCH (issue #15)
 python -m bench.run --skip-train         # do not time `python -m core.sentiment train`
 """
 
@@ -26,7 +27,7 @@ import psutil
 from bench import report
 from core.paths import ROOT
 
-SECTIONS = ("forecast", "sentiment", "app", "ingest")
+SECTIONS = ("forecast", "volatility", "sentiment", "app", "ingest")
 RESULTS_FILE = ROOT / "bench" / "results.json"
 REPORT_FILE = ROOT / "docs" / "BENCHMARKS.md"
 BUDGET_S = 30 * 60  # make bench must finish within 30 minutes
@@ -69,6 +70,10 @@ def run_section(name: str, args: argparse.Namespace) -> dict:
             from bench import forecast_bench
 
             result = forecast_bench.run(quick=args.quick)
+        elif name == "volatility":
+            from bench import volatility_bench
+
+            result = volatility_bench.run(quick=args.quick)
         elif name == "sentiment":
             from bench import sentiment_bench
 

@@ -77,7 +77,10 @@ def describe_model(model) -> list[LayerRow]:
         elif kind == "Dense":
             outputs = int(layer.units)
             reading = (
-                "Turns the LSTM's memory into the next day's predicted move, at every step."
+                "Turns the LSTM's memory into the next day's predicted move and how large "
+                "it may be (its scale), at every step."
+                if len(layer.output.shape) == 3 and outputs == 2
+                else "Turns the LSTM's memory into the next day's predicted move, at every step."
                 if len(layer.output.shape) == 3
                 else f"Combines what came before into {outputs} output number"
                 f"{'s' if outputs > 1 else ''}" + (": the score." if outputs == 1 else ".")

@@ -105,3 +105,30 @@ def test_sentiment_bench_skips_cleanly_without_a_model(tmp_path):
     result = sentiment_bench.run(quick=True, model_dir=tmp_path, log=lambda message: None)
     assert result["available"] is False
     assert "metrics.json is missing" in result["reason"]
+
+
+def test_volatility_bench_scores_a_series_and_reports_its_targets():
+    from bench import volatility_bench
+
+    series = load_prices_file(SAMPLES_DIR / "sp500.csv").series.iloc[-700:]
+    sample = volatility_bench.bench_series(series, epochs=1)
+    sample["source"] = "data/samples/sp500.csv"
+    assert set(sample["methods"]) == {"lstm", "garch", "rolling", "static"}
+    assert sample["train_cpu_seconds"] > 0
+    # a second series that misses by 6 points on day 1: the mean gap is computed, not copied
+    other = {**sample, "methods": {**sample["methods"]}}
+    other["methods"]["lstm"] = {**sample["methods"]["lstm"], "coverage_day1": 0.86}
+    goals = volatility_bench.targets({"sp500": sample, "other": other})
+    first_gap = abs(sample["methods"]["lstm"]["coverage_day1"] - 0.8) * 100
+    assert goals["mean_day1_gap_points"] == pytest.approx((first_gap + 6.0) / 2)
+    assert goals["day1_gap_ok"] == ((first_gap + 6.0) / 2 <= 3.0)
+    assert goals["sp500_train_cpu_seconds_over_budget"] == pytest.approx(
+        sample["train_cpu_seconds"] / 10.0
+    )
+    text = "\n".join(
+        report.volatility_section(
+            {"available": True, "horizon": 10, "samples": {"sp500": sample}, "targets": goals}
+        )
+    )
+    assert f"{sample['methods']['garch']['qlike']:.3f}" in text
+    assert f"{goals['mean_day1_gap_points']:.2f} pts" in text

@@ -160,3 +160,25 @@ def test_each_upload_is_read_and_trained_on_its_own_best_column(page, app_url, t
     assert "nasdaq.csv · Close/Last" in train_and_read_status(page, 2)
     assert url_column(page) == "Close/Last"
     shot(page, "forecast_second_upload")
+
+
+def test_training_on_the_sample_shows_what_the_lstm_learned_turbulence(page, app_url):
+    page.goto(f"{app_url}/forecast?sample=sp500&epochs=2&horizon=5")
+    page.get_by_role("button", name="Train the LSTM").wait_for(timeout=60_000)
+    support.wait_until_idle(page)
+    page.get_by_role("button", name="Train the LSTM").click()
+    traces = support.wait_for_trace(page, "GARCH(1,1) forecast", timeout_ms=TRAIN_TIMEOUT_MS)
+    names = [trace["name"] for trace in traces]
+    assert {"LSTM forecast", "GARCH(1,1) forecast", "Realised (10-day)"} <= set(names)
+    lstm = next(trace["y"] for trace in traces if trace["name"] == "LSTM forecast")
+    # a forecast volatility on every test day (percent of the price), not a flat line
+    assert len(lstm) > 900 and min(lstm) > 0 and max(lstm) > 1.5 * min(lstm)
+    heading = page.get_by_role("heading", name="What the LSTM learned: turbulence")
+    heading.wait_for(timeout=60_000)
+    page.get_by_text(re.compile(r"On the \d+ stormiest test weeks")).wait_for(timeout=60_000)
+    page.get_by_text("How often the 80% band held the price, by days ahead").wait_for(
+        timeout=60_000
+    )
+    support.wait_until_idle(page)
+    heading.scroll_into_view_if_needed()
+    shot(page, "forecast_turbulence")

@@ -186,3 +186,31 @@ def test_hidden_layers_are_drawn_switched_off_for_the_legend_to_show():
     # a switched-off layer leaves the view as it was
     assert hidden.layout.uirevision == shown.layout.uirevision
     assert hidden.layout.yaxis.range == shown.layout.yaxis.range
+
+
+def test_turbulence_chart_draws_forecast_and_realised_volatility_in_percent():
+    days = pd.bdate_range("2021-01-01", periods=30)
+    moves = np.where(np.arange(30) < 15, 0.005, 0.03) * np.where(np.arange(30) % 2, 1, -1)
+    daily = pd.DataFrame(
+        {
+            "actual": moves,
+            "lstm_sigma": np.where(np.arange(30) < 16, 0.006, 0.025),
+            "garch_sigma": np.full(30, 0.01),
+        },
+        index=days,
+    )
+    figure = charts.turbulence(daily)
+    traces = {trace.name: trace for trace in figure.data}
+    assert list(traces) == [
+        "Day's move (size)",
+        "Realised (10-day)",
+        "GARCH(1,1) forecast",
+        "LSTM forecast",
+    ]
+    np.testing.assert_allclose(traces["LSTM forecast"].y, daily["lstm_sigma"] * 100)
+    np.testing.assert_allclose(traces["Day's move (size)"].y, np.abs(moves) * 100)
+    # realised volatility: root mean square of the last 10 moves, undefined for the first 9
+    realised = np.asarray(traces["Realised (10-day)"].y, dtype=float)
+    assert np.isnan(realised[:9]).all() and realised[9] == pytest.approx(0.5)
+    assert realised[-1] == pytest.approx(3.0)
+    assert figure.layout.yaxis.range[1] >= 3.0 and figure.layout.uirevision

@@ -31,7 +31,7 @@ def test_forecaster_layers_in_plain_words_with_real_parameter_counts(fitted):
     assert [row.layer for row in rows] == ["LSTM", "Dense"]
     assert rows[0].size == "8 units"
     assert "Keeps 8 numbers of memory" in rows[0].reading
-    assert "at every step" in rows[1].reading
+    assert "at every step" in rows[1].reading and "how large" in rows[1].reading
     assert sum(row.parameters for row in rows) == fitted.model_.count_params()
     table = explain.layers_table(rows)
     assert list(table.columns) == ["Layer", "Size", "Learned numbers", "What it does"]

@@ -129,14 +129,14 @@ def test_should_stop_ends_training_early_and_keeps_a_usable_model():
 
 
 def validation_loss(model: Forecaster) -> float:
-    """MSE of the model on its validation windows, as Keras reports val_loss."""
+    """Gaussian NLL of the model on its validation windows, as Keras reports val_loss."""
     scaled = (model.returns_ - model.mean_) / model.std_
     split = model.split_
     val_x, val_y = forecast.many_to_many_windows(
         scaled, model.lookback, range(split.train_end, split.val_end)
     )
     predicted = np.asarray(model.model_(val_x, training=False))
-    return float(np.mean((predicted - val_y) ** 2))
+    return float(np.mean(forecast.gaussian_nll_loss(val_y, predicted)))
 
 
 @pytest.mark.slow
@@ -209,8 +209,9 @@ def test_horizon_check_band_widens_and_is_measured_on_the_right_parts():
     n_test = len(model.returns_) - model.split_.val_end
     assert list(steps["validation_samples"]) == [n_val - k for k in range(5)]
     assert list(steps["test_samples"]) == [n_test - k for k in range(5)]
-    width = steps["upper_q"] - steps["lower_q"]
-    assert width.iloc[-1] > width.iloc[0] > 0
+    # the band is calibrated multiples of the forecast scale, which grows with distance
+    assert (steps["lower_q"] < 0).all() and (steps["upper_q"] > 0).all()
+    assert steps["width"].iloc[-1] > steps["width"].iloc[0] > 0
     assert steps["coverage"].between(0, 1).all()
     # day-1 error by step is the evaluation's next-day error
     assert steps["lstm_rmse"].iloc[0] == pytest.approx(model.evaluate().model["rmse"])
@@ -408,8 +409,11 @@ def test_future_band_puts_the_held_out_band_around_the_refit_path(held_out_and_r
     check = model.horizon_check(4)
     band = final.future_band(check.steps["lower_q"], check.steps["upper_q"])
     assert list(band.index) == list(check.band.index)
-    ratio = np.log(band["upper"] / band["forecast"]).to_numpy()
-    np.testing.assert_allclose(ratio, check.steps["upper_q"].to_numpy())
+    # both edges are the held-out multipliers times one scale path: the refit's own
+    upper_scale = np.log(band["upper"] / band["forecast"]).to_numpy() / check.steps["upper_q"]
+    lower_scale = np.log(band["lower"] / band["forecast"]).to_numpy() / check.steps["lower_q"]
+    np.testing.assert_allclose(upper_scale, lower_scale)
+    assert np.all(np.diff(upper_scale) > 0)
     np.testing.assert_allclose(band["forecast"], final.forecast(4).to_numpy())
 
 

@@ -94,6 +94,16 @@ def test_bad_input_exits_2_with_one_line_and_no_traceback(walk_csv, argv, messag
     assert completed.stdout == ""
 
 
+VOLATILITY_KEYS = {
+    "coverage_day1",
+    "coverage_last_day",
+    "width_day1",
+    "winkler_day1",
+    "nll",
+    "qlike",
+}
+
+
 def test_train_prints_band_coverage_and_error_by_step(walk_csv, capsys):
     argv = ["train", str(walk_csv[0]), "--lookback", "10", "--epochs", "1", "--horizon", "3"]
     assert forecast_cli.main(argv) == 0
@@ -103,6 +113,16 @@ def test_train_prints_band_coverage_and_error_by_step(walk_csv, capsys):
     assert len(result["rmse_by_step"]["model"]) == 3
     for day in result["forecast"]:
         assert day["lower"] < day["value"] < day["upper"]
+    volatility = result["volatility"]
+    assert set(volatility) == {"lstm", "garch", "rolling", "static"}
+    for scores in volatility.values():
+        assert set(scores) == VOLATILITY_KEYS
+    assert volatility["lstm"]["coverage_day1"] == pytest.approx(
+        result["band"]["coverage_by_step"][0]
+    )
+    assert volatility["lstm"]["coverage_last_day"] == pytest.approx(
+        result["band"]["coverage_by_step"][-1]
+    )
 
 
 def test_backtest_prints_per_fold_and_overall_metrics(walk_csv, capsys):
@@ -115,6 +135,9 @@ def test_backtest_prints_per_fold_and_overall_metrics(walk_csv, capsys):
         assert set(fold["model"]) >= {"rmse", "mae", "mape", "directional_accuracy"}
         assert fold["persistence"]["rmse"] > 0
         assert fold["test_start"] <= fold["test_end"]
+        assert set(fold["volatility"]) == {"lstm", "garch", "rolling", "static"}
+        assert set(fold["volatility"]["garch"]) == VOLATILITY_KEYS
+        assert fold["volatility"]["lstm"]["coverage_day1"] == fold["band_coverage"]
     overall = result["overall"]
     assert overall["skill_ratio"] == pytest.approx(
         overall["model"]["rmse"] / overall["persistence"]["rmse"]

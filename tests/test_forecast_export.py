@@ -73,8 +73,9 @@ def test_fresh_process_matches_the_apps_forecast(fitted, unzipped):
     np.save(unzipped / "prices.npy", fitted.series_.to_numpy())
     result = json.loads(run_fresh(unzipped, FRESH.format(horizon=HORIZON)))
     # the app's H-day forecast, built recursively from the same last window; Keras's predict
-    # runs a compiled graph whose float32 rounding differs from a direct call by ~1e-8
-    np.testing.assert_allclose(result["path"], fitted.forecast(HORIZON).to_numpy(), rtol=1e-7)
+    # runs a compiled graph whose float32 rounding differs from a direct call by about one
+    # float32 step (1.2e-7 relative), which the recursion can carry into later days
+    np.testing.assert_allclose(result["path"], fitted.forecast(HORIZON).to_numpy(), rtol=1e-6)
     # every test-part next-day prediction, from windows of raw prices
     evaluation = fitted.evaluate().predictions
     test_days = len(evaluation)

@@ -80,6 +80,24 @@ def test_training_one_epoch_shows_chart_metrics_and_downloads():
     assert len(charts) >= 2
     assert "forecast_result" in at.session_state
 
+    # what the LSTM learned: its turbulence forecast beside GARCH's, read in one line from the
+    # numbers, and the band card day by day ahead against the promise
+    assert any(h.value == "What the LSTM learned: turbulence" for h in at.subheader)
+    turbulence = next(
+        spec
+        for spec in (json.loads(chart.proto.spec) for chart in charts)
+        if "volatility" in spec["layout"]["title"]["text"]
+    )
+    names = {trace["name"] for trace in turbulence["data"]}
+    assert {"LSTM forecast", "GARCH(1,1) forecast", "Realised (10-day)"} <= names
+    volatility = at.session_state["forecast_result"]["check"].volatility
+    assert any(block.value == volatility.reading for block in at.markdown)
+    assert "stormiest test weeks" in volatility.reading
+    card = next(frame.value for frame in at.dataframe if "Against the promise" in frame.value)
+    horizon = at.session_state["forecast_result"]["settings"]["horizon"]
+    assert list(card.index) == list(range(1, horizon + 1))
+    assert {"Turbulence score (QLIKE)", "Band width, day 1"} <= {m.label for m in at.metric}
+
     # what just happened: the unrolled diagram has one step per lookback day, and the layers
     # are described with the model's real sizes
     assert any(header.value == "What just happened" for header in at.subheader)
@@ -311,6 +329,10 @@ def test_backtest_runs_from_the_page():
     assert not at.exception and not at.error
     assert "Folds won by the LSTM" in [metric.label for metric in at.metric]
     assert "forecast_backtest" in at.session_state
+    # calibration per fold: how often each fold's band held, one day and the last day ahead
+    folds = next(frame.value for frame in at.dataframe if "Band held (day 1)" in frame.value)
+    assert {"Band held (last day)", "GARCH held (day 1)"} <= set(folds.columns)
+    assert "fold by fold" in at.session_state["forecast_backtest"]["result"].reading
 
 
 @pytest.fixture(scope="module")

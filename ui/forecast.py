@@ -341,10 +341,42 @@ def render_result(result: dict, settings: dict) -> None:
     with right:
         show(charts.band_coverage(check.steps, check.level), "band_coverage_chart")
         st.caption(f"On target when the line sits on the dashed {check.level:.0%} line.")
+    if check.volatility is not None:
+        render_turbulence(check)
     # the story explains the forecast on screen: the refit on all days drew it when there is one
     ui_explain.forecast_story(result.get("final") or model)
     if not st.session_state.get("presentation"):
         render_details(result)
+
+
+def render_turbulence(check) -> None:
+    """What the LSTM learned (how wild each next day will be), beside GARCH(1,1), and the band
+    card: how often the band held the price on test days, day by day ahead, against its promise.
+    """
+    volatility = check.volatility
+    st.subheader("What the LSTM learned: turbulence")
+    st.markdown(volatility.reading)
+    show(charts.turbulence(volatility.daily), "turbulence_chart")
+    st.caption(
+        "Each line is the size of move forecast the day before (the band's width follows it); "
+        "the grey line is what happened. A forecast that rises before or with the grey line has "
+        "learned that storms follow storms."
+    )
+    readings(report.volatility_readings(check))
+    st.markdown(f"**How often the {check.level:.0%} band held the price, by days ahead**")
+    st.dataframe(report.band_table(check), width="stretch")
+    st.caption(
+        f"Measured on test days the model never saw; “on target” is within 3 points of "
+        f"{check.level:.0%}. Every band is calibrated on validation days only."
+    )
+    with st.expander("Every method's scores on the test part"):
+        st.dataframe(report.volatility_table(check), width="stretch")
+        st.caption(
+            "Held: share of test days inside the band. Width and interval score (width plus a "
+            "penalty for each miss) are shares of the price. Log-likelihood loss and QLIKE score "
+            "the forecast size of the next move: lower is better for all but Held, which should "
+            "be close to the promise."
+        )
 
 
 def forecast_source(result: dict) -> str:
@@ -400,7 +432,12 @@ def render_details(result: dict) -> None:
         st.caption(forecast_source(result))
         st.caption(trading_days.trading_calendar(result["series"].index).description)
     show(charts.losses(result["model"].history_), "loss_chart")
-    st.caption("Training keeps the epoch with the lowest validation loss.")
+    st.caption(
+        "The loss is the negative log-likelihood of each next day under the LSTM's forecast "
+        "(its move and its size): it falls as the LSTM learns how wild the next day will be. "
+        "Calmer validation days give a lower loss than the training days, so compare each line "
+        "with itself. Training keeps the epoch with the lowest validation loss."
+    )
     left, right = st.columns(2)
     # built only when clicked: the model file alone takes about a second to write
     left.download_button(
@@ -481,5 +518,8 @@ def render_backtest(stored: dict | None, series, settings: dict) -> None:
     st.caption(
         f"Each fold trained up to {backtest.DEFAULT_EPOCHS} epochs; the backtest took "
         f"{result.seconds:.0f} s. Skill ratio below 1 means a smaller error than tomorrow = "
-        "today; the verdict says whether that gap is more than chance."
+        "today; the verdict says whether that gap is more than chance. Band held: the share of "
+        f"the fold's test days inside the {result.level:.0%} band (on target near "
+        f"{result.level:.0%}), one day and {result.horizon} days ahead, with "
+        "GARCH(1,1)'s band beside it."
     )

@@ -149,6 +149,8 @@ def _train(args: argparse.Namespace) -> dict:
             "coverage_by_step": [float(value) for value in check.steps["coverage"]],
             "reading": check.reading,
         },
+        # the band and variance forecast of each method on the test part (see uncertainty.py)
+        "volatility": check.volatility.methods,
         "rmse_by_step": {
             "model": [float(value) for value in check.steps["lstm_rmse"]],
             "persistence": [float(value) for value in check.steps["persistence_rmse"]],

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -54,7 +54,11 @@ class FoldReport:
 
 @dataclass(frozen=True)
 class Fold:
-    """One fold: its test block, the LSTM's and persistence's metrics, and its band coverage."""
+    """One fold: its test block, the LSTM's and persistence's metrics, and its band's calibration.
+
+    ``volatility`` maps ``lstm``, ``garch``, ``rolling`` and ``static`` to the six band and
+    variance scores of :class:`core.forecast.uncertainty.VolatilityCheck` on this fold's block.
+    """
 
     number: int
     train_start: pd.Timestamp
@@ -69,6 +73,7 @@ class Fold:
     epochs_run: int
     shrink: float
     verdict: Verdict  # the LSTM against persistence on this fold's block
+    volatility: dict = field(default_factory=dict)
 
     @property
     def won(self) -> bool:
@@ -90,6 +95,7 @@ class Backtest:
     seconds: float
     reading: str
     significance: Verdict  # the LSTM against persistence on the pooled test days
+    horizon: int = forecast.DEFAULT_HORIZON  # the last day ahead whose band coverage folds report
 
     @property
     def verdict(self) -> str:
@@ -116,6 +122,8 @@ class Backtest:
                     "skill_ratio": fold.skill_ratio,
                     "direction": fold.model["directional_accuracy"],
                     "band_coverage": fold.band_coverage,
+                    "band_coverage_last_day": fold.volatility["lstm"]["coverage_last_day"],
+                    "garch_coverage": fold.volatility["garch"]["coverage_day1"],
                 }
                 for fold in self.folds
             ]
@@ -139,6 +147,7 @@ class Backtest:
                     "band_coverage": fold.band_coverage,
                     "epochs_run": fold.epochs_run,
                     "shrink": fold.shrink,
+                    "volatility": fold.volatility,
                 }
                 for fold in self.folds
             ],
@@ -187,6 +196,7 @@ def walk_forward(
     folds: int = DEFAULT_FOLDS,
     total_test_share: float = DEFAULT_TOTAL_TEST_SHARE,
     level: float = forecast.DEFAULT_LEVEL,
+    horizon: int = forecast.DEFAULT_HORIZON,
     progress: Callable[[FoldReport], object] | None = None,
     should_stop: Callable[[], bool] | None = None,
     **forecaster_params,
@@ -202,7 +212,9 @@ def walk_forward(
     total_test_share : float
         Share of the newest days shared out among the test blocks.
     level : float
-        Level of the 1-day uncertainty band whose coverage each fold reports.
+        Level of the uncertainty band whose coverage each fold reports.
+    horizon : int
+        Days ahead of the band's last day, whose coverage each fold reports too.
     progress : callable, optional
         Receives a :class:`FoldReport` after every epoch of every fold.
     should_stop : callable, optional
@@ -244,7 +256,8 @@ def walk_forward(
             last = EpochReport(epoch=model.epochs_run_, epochs=model.epochs)
             progress(FoldReport(fold=number, folds=folds, epoch=last, fold_done=True))
         evaluation = model.evaluate()
-        coverage = float(model.horizon_check(1, level).steps["coverage"].iloc[0])
+        check = model.horizon_check(horizon, level)
+        coverage = float(check.steps["coverage"].iloc[0])
         results.append(
             Fold(
                 number=number,
@@ -260,6 +273,7 @@ def walk_forward(
                 epochs_run=model.epochs_run_,
                 shrink=model.shrink_,
                 verdict=evaluation.verdict,
+                volatility=check.volatility.methods,
             )
         )
         frames.append(evaluation.predictions.assign(fold=number))
@@ -283,6 +297,7 @@ def walk_forward(
         seconds=time.perf_counter() - started,
         reading=backtest_reading(results, ratio, coverage, level, test),
         significance=test,
+        horizon=horizon,
     )
 
 
@@ -315,7 +330,8 @@ def backtest_reading(
         text += f". That gap is more than chance ({test.chance()}): the LSTM was worse"
     else:
         text += f". No detectable difference ({test.chance()})"
+    by_fold = ", ".join(f"{fold.band_coverage:.0%}" for fold in folds)
     return (
         f"{text}. Its {level:.0%} one-day band held the actual price on {coverage:.0%} "
-        "of those days."
+        f"of those days (fold by fold: {by_fold})."
     )

@@ -21,6 +21,10 @@ TRAIN_FIT = "#f0a778"
 BAND = "rgba(150, 95, 210, 0.35)"
 BAND_EDGE = "rgba(150, 95, 210, 1.0)"
 OVERLAYS = ("#0072b2", "#cc79a7")
+GARCH = "#0072b2"  # Okabe-Ito blue: apart from the LSTM's vermillion and the slate actual line
+GARCH_DASH = "dash"
+REALISED = "#5c6b82"
+ROLLING_REALISED_DAYS = 10  # the realised line: root mean square of the last two weeks' returns
 FOLDS = ("#1f5fbf", "#d95f02", "#1b9e77", "#7b3294", "#e6ab02", "#66a61e", "#a6761d", "#e7298a")
 LSTM_DASH = "dash"
 PERSISTENCE_DASH = "dot"
@@ -270,7 +274,9 @@ def losses(history: dict[str, list[float]]) -> go.Figure:
             )
         )
     figure.update_xaxes(title="Epoch", dtick=1 if len(epochs) <= 20 else None)
-    return _layout(figure, "Learning curve (lower is better)", "Mean squared error", height=320)
+    return _layout(
+        figure, "Learning curve (lower is better)", "Negative log-likelihood", height=320
+    )
 
 
 def window_steps(steps: pd.DataFrame) -> go.Figure:
@@ -340,16 +346,26 @@ def horizon_errors(steps: pd.DataFrame) -> go.Figure:
 
 
 def band_coverage(steps: pd.DataFrame, level: float) -> go.Figure:
-    """Share of test cases the band held at each day ahead, against the promised level."""
-    figure = go.Figure(
-        go.Scatter(
-            x=steps.index,
-            y=steps["coverage"] * 100,
-            name="Band held the price",
-            mode="lines+markers",
-            line={"color": FORECAST},
-        )
-    )
+    """Share of test cases each band held at each day ahead, against the promised level.
+
+    The LSTM's band, and the GARCH(1,1) and static bands when ``steps`` has their columns.
+    """
+    figure = go.Figure()
+    for column, name, colour, dash in (
+        ("coverage", "LSTM band", FORECAST, "solid"),
+        ("garch_coverage", "GARCH(1,1) band", GARCH, GARCH_DASH),
+        ("static_coverage", "Static band", PERSISTENCE, PERSISTENCE_DASH),
+    ):
+        if column in steps:
+            figure.add_trace(
+                go.Scatter(
+                    x=steps.index,
+                    y=steps[column] * 100,
+                    name=name,
+                    mode="lines+markers",
+                    line={"color": colour, "dash": dash},
+                )
+            )
     figure.add_hline(
         y=level * 100,
         line={"color": "#888888", "dash": "dash"},
@@ -426,3 +442,50 @@ def backtest_folds(history: pd.Series, folds: pd.DataFrame) -> go.Figure:
         "",
         revision=f"backtest {_data_revision(history)} {len(folds)}",
     )
+
+
+def turbulence(daily: pd.DataFrame) -> go.Figure:
+    """What the LSTM learned: its forecast volatility against the realised one, GARCH beside it.
+
+    ``daily`` is ``VolatilityCheck.daily``: one row per test day with ``actual`` (the log
+    return), ``lstm_sigma`` and ``garch_sigma`` (the next-day scale each forecast the day
+    before). Realised volatility is the root mean square of the last ``ROLLING_REALISED_DAYS``
+    returns; each day's move size is drawn as a faint dot. All in percent of the price.
+    """
+    realised = daily["actual"].pow(2).rolling(ROLLING_REALISED_DAYS).mean().pow(0.5)
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=daily.index,
+            y=daily["actual"].abs() * 100,
+            name="Day's move (size)",
+            mode="markers",
+            marker={"color": REALISED, "size": 3, "opacity": 0.35},
+        )
+    )
+    for values, name, colour, dash in (
+        (realised, f"Realised ({ROLLING_REALISED_DAYS}-day)", REALISED, "solid"),
+        (daily["garch_sigma"], "GARCH(1,1) forecast", GARCH, GARCH_DASH),
+        (daily["lstm_sigma"], "LSTM forecast", LSTM, "solid"),
+    ):
+        figure.add_trace(
+            go.Scatter(
+                x=daily.index,
+                y=values * 100,
+                name=name,
+                mode="lines",
+                line={"color": colour, "dash": dash, "width": 2},
+            )
+        )
+    top = float(max(realised.max(), daily["lstm_sigma"].max(), daily["garch_sigma"].max()))
+    figure.update_yaxes(range=[0, top * 100 * 1.3], ticksuffix="%")
+    _layout(
+        figure,
+        "Forecast and realised volatility (test days)",
+        "Daily volatility",
+        height=460,
+        revision=f"turbulence {len(daily)} {daily.index[0]:%Y%m%d}",
+    )
+    # four legend entries wrap to four lines on a phone: below the plot they never meet the title
+    figure.update_layout(legend={"y": -0.12, "yanchor": "top"}, margin={"t": 50, "b": 40})
+    return figure

@@ -238,3 +238,84 @@ def plain_reading(
         f"{gap}. No detectable difference ({tested.chance()}); finding no signal beyond "
         f"{frequency.this_step(spacing)}'s price is normal for {spacing.name} stock prices."
     )
+
+
+def coverage(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float | None:
+    """Share of finite ``actual`` values inside ``[lower, upper]``; None when there are none."""
+    actual, lower, upper = (np.asarray(a, dtype=np.float64) for a in (actual, lower, upper))
+    valid = np.isfinite(actual)
+    if not valid.any():
+        return None
+    return float(np.mean((actual[valid] >= lower[valid]) & (actual[valid] <= upper[valid])))
+
+
+def winkler_score(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray, level: float) -> float:
+    """Mean interval (Winkler) score of a ``level`` band: its width plus 2/α per unit missed.
+
+    Computed as ``2/α`` times the sum of the two quantiles' pinball losses (Gneiting & Raftery
+    2007), which scikit-learn provides; lower is better.
+    """
+    from sklearn.metrics import mean_pinball_loss
+
+    alpha = 1.0 - level
+    return float(
+        2.0
+        / alpha
+        * (
+            mean_pinball_loss(actual, lower, alpha=alpha / 2.0)
+            + mean_pinball_loss(actual, upper, alpha=1.0 - alpha / 2.0)
+        )
+    )
+
+
+def gaussian_nll(actual: np.ndarray, mean: np.ndarray, variance: np.ndarray) -> float:
+    """Mean negative log-likelihood of ``actual`` under Normal(``mean``, ``variance``)."""
+    return float(-np.mean(stats.norm.logpdf(actual, loc=mean, scale=np.sqrt(variance))))
+
+
+def qlike(actual: np.ndarray, variance: np.ndarray) -> float:
+    """Mean QLIKE loss ``log h + r² / h`` of variance forecasts ``h`` against returns ``r``.
+
+    Patton (2011): with the squared return as the noisy proxy of the true variance, QLIKE ranks
+    variance forecasts as the true variance would; lower is better.
+    """
+    actual, variance = np.asarray(actual, dtype=np.float64), np.asarray(variance, np.float64)
+    return float(np.mean(np.log(variance) + actual**2 / variance))
+
+
+def band_scores(
+    actual: np.ndarray,
+    mean: np.ndarray,
+    variance: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    level: float,
+) -> dict:
+    """The six numbers that compare volatility forecasts, for one method on the test part.
+
+    Parameters
+    ----------
+    actual : np.ndarray
+        ``(days, H)`` actual cumulative log returns 1..H days ahead (NaN past the data's end).
+    mean, variance : np.ndarray
+        ``(days,)`` next-day mean and variance forecasts.
+    lower, upper : np.ndarray
+        ``(days, H)`` band edges, as cumulative log returns.
+    level : float
+        The band's promised coverage.
+
+    Returns
+    -------
+    dict
+        ``coverage_day1``, ``coverage_last_day``, ``width_day1``, ``winkler_day1``, ``nll`` and
+        ``qlike``.
+    """
+    day1 = actual[:, 0]
+    return {
+        "coverage_day1": coverage(day1, lower[:, 0], upper[:, 0]),
+        "coverage_last_day": coverage(actual[:, -1], lower[:, -1], upper[:, -1]),
+        "width_day1": float(np.mean(upper[:, 0] - lower[:, 0])),
+        "winkler_day1": winkler_score(day1, lower[:, 0], upper[:, 0], level),
+        "nll": gaussian_nll(day1, mean, variance),
+        "qlike": qlike(day1, variance),
+    }

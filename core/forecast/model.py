@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import math
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,13 +21,19 @@ from core.forecast.data import (
     log_returns,
     many_to_many_windows,
 )
-from core.forecast.metrics import Verdict, plain_reading, regression_metrics, verdict
+from core.forecast.metrics import Verdict, band_scores, plain_reading, regression_metrics, verdict
 from core.forecast.uncertainty import (
     DEFAULT_LEVEL,
+    METHODS,
     HorizonCheck,
+    VolatilityCheck,
     band_reading,
     check_horizon,
+    conformal_multipliers,
     error_quantiles,
+    garch_variances,
+    rolling_variances,
+    turbulence_reading,
 )
 from core.progress import ProgressFn, keras_progress_callback
 
@@ -42,6 +50,9 @@ LEARNING_RATE = 1e-3
 STEPS_PER_CALL = 16
 PATIENCE = 4
 DROPOUT = 0.1
+# Bounds of the predicted log-scale, in units of the training returns' standard deviation: a
+# scale from e^-5 to e^3 times the usual move covers any market, and keeps the loss finite.
+LOG_SCALE_RANGE = (-5.0, 3.0)
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,21 @@ class Evaluation:
     up_day_share: float
     reading: str
     verdict: Verdict  # the LSTM against persistence, significance-tested
+
+
+def gaussian_nll_loss(y_true, y_pred):
+    """Gaussian negative log-likelihood of each step's target under its (mean, log-scale).
+
+    Training on it teaches the LSTM the next day's return *and* how wild the day will be: a
+    too-narrow scale on a stormy day costs far more than a slightly wide one.
+    """
+    from keras import ops
+
+    mean = y_pred[..., 0:1]
+    log_scale = ops.clip(y_pred[..., 1:2], *LOG_SCALE_RANGE)
+    standardised = (y_true - mean) * ops.exp(-log_scale)
+    per_step = log_scale + 0.5 * ops.square(standardised) + 0.5 * math.log(2.0 * math.pi)
+    return ops.mean(per_step, axis=-1)
 
 
 class Persistence:
@@ -277,18 +303,21 @@ class Forecaster:
         return final
 
     def future_band(self, lower: np.ndarray, upper: np.ndarray) -> pd.DataFrame:
-        """The recursive forecast beyond the last date with a band of log-return error quantiles.
+        """The recursive forecast beyond the last date with its calibrated band.
 
-        ``lower`` and ``upper`` hold one quantile per step ahead (from ``horizon_check``'s
-        ``steps``); the result has index date and columns ``forecast``, ``lower``, ``upper``.
+        ``lower`` and ``upper`` hold one multiplier of the forecast scale per step ahead (from
+        ``horizon_check``'s ``steps``); this model's own scale path sets the width, so the band
+        follows its latest turbulence. The result has index date and columns ``forecast``,
+        ``lower``, ``upper``.
         """
         self._require_fitted()
         lower, upper = np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
         horizon = len(lower)
         check_horizon(horizon)
-        path = np.cumsum(
-            self._recursive_returns(self._origin_windows([len(self.returns_)]), horizon)[0]
-        )
+        windows = self._origin_windows([len(self.returns_)])
+        path = np.cumsum(self._recursive_returns(windows, horizon)[0])
+        scale = np.sqrt(np.cumsum(self._recursive_variances(windows, horizon)[0]))
+        lower, upper = lower * scale, upper * scale
         last = float(self.series_.iloc[-1])
         return pd.DataFrame(
             {
@@ -335,26 +364,35 @@ class Forecaster:
 
     def _build_model(self, keras):
         inputs = keras.Input(shape=(self.lookback, 1), name="scaled_returns")
-        hidden = inputs
+        # The up and down parts of each return: their sum is the day's size, which is what
+        # turbulence is made of, so the LSTM need not learn an absolute value from one input.
+        ups = keras.layers.ReLU(name="up_moves")(inputs)
+        downs = keras.layers.ReLU(name="down_moves")(keras.layers.Rescaling(-1.0)(inputs))
+        hidden = keras.layers.Concatenate(name="moves")([ups, downs])
         for layer in range(self.layers):
             hidden = keras.layers.LSTM(
                 self.units, return_sequences=True, dropout=DROPOUT, name=f"lstm_{layer + 1}"
             )(hidden)
-        # A Dense layer on a 3-D tensor is applied at every step: one next-day return per step.
-        outputs = keras.layers.Dense(1, name="next_day_return")(hidden)
+        # A Dense layer on a 3-D tensor is applied at every step: at each step the next day's
+        # return (channel 0) and the log of its scale (channel 1), a Gaussian forecast.
+        outputs = keras.layers.Dense(2, name="next_day_return")(hidden)
         return keras.Model(inputs, outputs, name="many_to_many_lstm")
 
     def _compiled_trainer(self, keras):
         trainer = self._build_model(keras)
         trainer.compile(
             optimizer=keras.optimizers.Adam(learning_rate=LEARNING_RATE),
-            loss="mse",
+            loss=gaussian_nll_loss,
             steps_per_execution=STEPS_PER_CALL,
         )
         return trainer
 
     def _last_step_returns(self, windows: np.ndarray) -> np.ndarray:
         """The model's next-day return (unscaled) from the last step of each window."""
+        return self._last_step(windows)[0]
+
+    def _last_step(self, windows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The next-day return and its scale (unscaled, unshrunk) from each window's last step."""
         import keras
 
         # Keras's compiled predict step is several times faster than an eager call, which the
@@ -366,13 +404,14 @@ class Forecaster:
         try:
             predictor.set_weights(self.model_.get_weights())
             outputs = [
-                predictor.predict_on_batch(windows[start : start + 4096])[:, -1, 0]
+                predictor.predict_on_batch(windows[start : start + 4096])[:, -1, :]
                 for start in range(0, len(windows), 4096)
             ]
         finally:
             _PREDICTORS.give_back(shape, predictor)
-        scaled = np.concatenate(outputs) if outputs else np.empty(0)
-        return scaled.astype(np.float64) * self.std_ + self.mean_
+        scaled = np.concatenate(outputs).astype(np.float64) if outputs else np.empty((0, 2))
+        log_scale = np.clip(scaled[:, 1], *LOG_SCALE_RANGE)
+        return scaled[:, 0] * self.std_ + self.mean_, np.exp(log_scale) * self.std_
 
     def _fit_shrink(self, val_windows: np.ndarray, val_returns: np.ndarray) -> float:
         raw = self._last_step_returns(val_windows)
@@ -455,48 +494,113 @@ class Forecaster:
     def horizon_check(
         self, horizon: int = DEFAULT_HORIZON, level: float = DEFAULT_LEVEL
     ) -> HorizonCheck:
-        """The future forecast with a ``level`` band, and its honesty and error by step on test.
+        """The future forecast with a ``level`` band, how it held on test, and its baselines.
 
-        The band's width at step k is the spread of the k-day-ahead errors of the same recursive
-        forecast started from every validation day; coverage and RMSE by step come from forecasts
-        started from every test day. Nothing is fitted on the test part.
+        The same recursive forecast (path and scale) starts from every validation and test day.
+        The band's per-step multipliers of the scale come from validation errors only
+        (:func:`conformal_multipliers`); coverage, width and RMSE by step come from the test
+        days. GARCH(1,1), a rolling 20-day volatility and the static band of validation error
+        quantiles are scored on the same test days (``volatility``). Nothing is fitted on the
+        test part.
         """
         self._require_fitted()
         check_horizon(horizon)
         if not 0.5 <= level <= 0.99:
             raise ValueError(f"The band level is {level:.0%}; pick from 50% to 99%.")
-        split, n_returns = self.split_, len(self.returns_)
-        val_errors, _, _ = self._step_errors(split.train_end, split.val_end, horizon)
-        lower, upper, counts, measured = error_quantiles(val_errors, level)
-        test_errors, predicted, origins = self._step_errors(split.val_end, n_returns, horizon)
+        split, returns = self.split_, self.returns_
+        n_returns, n_val = len(returns), split.val_end - split.train_end
+        origins = np.arange(split.train_end, n_returns)
+        windows = self._origin_windows(origins)
+        predicted = np.cumsum(self._recursive_returns(windows, horizon), axis=1)
+        target = origins[:, None] + np.arange(horizon)
+        actual = np.cumsum(returns[np.minimum(target, n_returns - 1)], axis=1)
+        in_val = (origins < split.val_end)[:, None] & (target < split.val_end)
+        in_test = (origins >= split.val_end)[:, None] & (target < n_returns)
+        val_errors = np.where(in_val, actual - predicted, np.nan)[:n_val]
+        test_actual = np.where(in_test, actual, np.nan)[n_val:]
+        test_path = predicted[n_val:]
 
-        inside = (test_errors >= lower) & (test_errors <= upper)
-        valid = np.isfinite(test_errors)
-        test_counts = valid.sum(axis=0)
+        variances = {
+            "lstm": self._recursive_variances(windows, horizon),
+            "garch": garch_variances(returns, split.train_end, origins, horizon),
+            "rolling": rolling_variances(returns, origins, horizon),
+        }
+        bands, methods = {}, {}
+        for name, variance in variances.items():
+            scale = np.sqrt(np.cumsum(variance, axis=1))
+            low, high, counts, measured = conformal_multipliers(val_errors, scale[:n_val], level)
+            if name == "lstm":
+                multipliers = (low, high)
+            bands[name] = (test_path + low * scale[n_val:], test_path + high * scale[n_val:])
+        static_low, static_high, _, _ = error_quantiles(val_errors, level)
+        bands["static"] = (test_path + static_low, test_path + static_high)
+        variances["static"] = np.full_like(variances["lstm"], np.nanvar(val_errors[:, 0]))
+        for name in METHODS:
+            methods[name] = band_scores(
+                test_actual, test_path[:, 0], variances[name][n_val:, 0], *bands[name], level
+            )
+
+        test_origins = origins[n_val:]
         prices = self.series_.to_numpy()
-        start_price = prices[origins][:, None]  # the last known price at each forecast origin
-        target_idx = origins[:, None] + np.arange(1, horizon + 1)
-        actual = np.where(valid, prices[np.minimum(target_idx, len(prices) - 1)], np.nan)
-        lstm_sq = (start_price * np.exp(predicted) - actual) ** 2
-        persistence_sq = (start_price - actual) ** 2
-        with np.errstate(invalid="ignore"):
+        start_price = prices[test_origins][:, None]  # the last known price at each origin
+        target_idx = test_origins[:, None] + np.arange(1, horizon + 1)
+        valid = np.isfinite(test_actual)
+        actual_price = np.where(valid, prices[np.minimum(target_idx, len(prices) - 1)], np.nan)
+        lstm_sq = (start_price * np.exp(test_path) - actual_price) ** 2
+        persistence_sq = (start_price - actual_price) ** 2
+        test_counts = valid.sum(axis=0)
+
+        def held(name: str) -> np.ndarray:
+            low, high = bands[name]
+            inside = (test_actual >= low) & (test_actual <= high)
+            return inside.sum(axis=0) / np.maximum(test_counts, 1)
+
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a step with no test day is NaN
+            width = np.where(valid, bands["lstm"][1] - bands["lstm"][0], np.nan)
             steps = pd.DataFrame(
                 {
-                    "lower_q": lower,
-                    "upper_q": upper,
+                    "lower_q": multipliers[0],
+                    "upper_q": multipliers[1],
                     "validation_samples": counts,
                     "measured": measured,
-                    "coverage": np.where(valid, inside, False).sum(axis=0)
-                    / np.maximum(test_counts, 1),
+                    "coverage": held("lstm"),
+                    "garch_coverage": held("garch"),
+                    "static_coverage": held("static"),
+                    "width": np.nanmean(width, axis=0),
                     "test_samples": test_counts,
                     "lstm_rmse": np.sqrt(np.nanmean(lstm_sq, axis=0)),
                     "persistence_rmse": np.sqrt(np.nanmean(persistence_sq, axis=0)),
                 },
                 index=pd.RangeIndex(1, horizon + 1, name="step"),
             )
-
-        band = self.future_band(lower, upper)
-        return HorizonCheck(level=level, steps=steps, band=band, reading=band_reading(level, steps))
+        daily = pd.DataFrame(
+            {
+                "actual": returns[test_origins],
+                **{f"{name}_sigma": np.sqrt(variances[name][n_val:, 0]) for name in variances},
+                **{
+                    f"{name}_{edge}": bands[name][side][:, 0]
+                    for name in ("lstm", "garch")
+                    for side, edge in enumerate(("lower", "upper"))
+                },
+            },
+            index=self.series_.index[test_origins + 1],
+        ).drop(columns="static_sigma")
+        volatility = VolatilityCheck(
+            level=level,
+            horizon=horizon,
+            methods=methods,
+            daily=daily,
+            reading=turbulence_reading(daily, level),
+        )
+        band = self.future_band(*multipliers)
+        return HorizonCheck(
+            level=level,
+            steps=steps,
+            band=band,
+            reading=band_reading(level, steps),
+            volatility=volatility,
+        )
 
     def _origin_windows(self, origins) -> np.ndarray:
         """Scaled windows of the ``lookback`` returns before each origin (first unknown return)."""
@@ -515,19 +619,22 @@ class Forecaster:
             windows = np.concatenate([windows[:, 1:], fed_back], axis=1)
         return out
 
-    def _step_errors(self, start: int, end: int, horizon: int):
-        """k-day log-return errors (actual minus predicted) of forecasts from origins in a part.
+    def _recursive_variances(self, windows: np.ndarray, horizon: int) -> np.ndarray:
+        """Forecast one-day variances, ``(len(windows), horizon)``, along a typical path.
 
-        Only targets inside ``returns[start:end]`` count; the others are NaN.
-        Returns the errors, the predicted cumulative returns, and the origins.
+        Each step feeds back a move as large as its forecast scale, up and down in turn: the
+        squared move then equals its expected value, as in GARCH's multi-step forecast (feeding
+        back the mean alone would show the LSTM a string of eerily calm days).
         """
-        origins = np.arange(start, end)
-        predicted = np.cumsum(self._recursive_returns(self._origin_windows(origins), horizon), 1)
-        target = origins[:, None] + np.arange(horizon)
-        inside = target < end
-        actual = np.cumsum(self.returns_[np.minimum(target, len(self.returns_) - 1)], axis=1)
-        errors = np.where(inside, actual - predicted, np.nan)
-        return errors, predicted, origins
+        windows = np.array(windows, dtype="float32")
+        out = np.empty((len(windows), horizon))
+        for step in range(horizon):
+            mean, scale = self._last_step(windows[..., None])
+            out[:, step] = scale**2
+            move = self.shrink_ * mean + (scale if step % 2 == 0 else -scale)
+            fed_back = ((move - self.mean_) / self.std_).astype("float32")[:, None]
+            windows = np.concatenate([windows[:, 1:], fed_back], axis=1)
+        return out
 
     def _future_dates(self, horizon: int) -> pd.DatetimeIndex:
         """The next ``horizon`` days the series would trade: its weekdays less exchange holidays."""

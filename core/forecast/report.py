@@ -14,6 +14,7 @@ from core.forecast import Evaluation, Forecaster, HorizonCheck, frequency
 from core.forecast import export as forecast_export
 from core.forecast.backtest import Backtest
 from core.forecast.metrics import Verdict, error_gap
+from core.forecast.uncertainty import METHOD_NAMES, METHODS
 from core.progress import PhaseReport
 
 # Share of the progress bar the epochs fill; the checks after training fill the rest.
@@ -206,17 +207,35 @@ def horizon_readings(
         if extrapolated
         else ""
     )
-    return [
+    readings = [
         Reading(
             f"{check.level:.0%} band held the price ({noun} 1)",
             f"{first['coverage']:.0%}",
             check.reading + note,
-        ),
+        )
+    ]
+    if horizon > 1:
+        readings.append(
+            Reading(
+                f"{check.level:.0%} band held the price ({noun} {horizon})",
+                "—" if last["test_samples"] == 0 else f"{last['coverage']:.0%}",
+                f"{horizon} {unit} ahead the band held the price on "
+                f"{int(last['test_samples']):,} test {unit} this often, against a promise of "
+                f"{check.level:.0%}"
+                + (
+                    f"; GARCH(1,1)'s band {last['garch_coverage']:.0%}, the static band "
+                    f"{last['static_coverage']:.0%}."
+                    if "garch_coverage" in steps
+                    else "."
+                ),
+            )
+        )
+    return readings + [
         Reading(
             f"Band width on {noun} {horizon}",
-            f"±{(last['upper_q'] - last['lower_q']) / 2:.1%}",
-            f"Half the band's width {horizon} {unit} ahead, as a share of the price; it widens "
-            f"because errors add up {noun} after {noun}.",
+            "—" if last["test_samples"] == 0 else f"±{last['width'] / 2:.1%}",
+            f"Half the band's average width {horizon} {unit} ahead on test {unit}, as a share "
+            "of the price; it widens with distance and with the turbulence the LSTM expects.",
         ),
         Reading(
             f"Error {horizon} {unit} ahead",
@@ -225,6 +244,88 @@ def horizon_readings(
             f"“no change” missed by {last['persistence_rmse']:,.2f} at the same distance.",
         ),
     ]
+
+
+def volatility_readings(check: HorizonCheck) -> list[Reading]:
+    """What the LSTM learned about turbulence, against GARCH(1,1), each with a reading."""
+    scores = check.volatility.methods
+    lstm, garch = scores["lstm"], scores["garch"]
+    daily = check.volatility.daily
+    half = (daily["lstm_upper"] - daily["lstm_lower"]) / 2
+    better = "better than" if lstm["qlike"] < garch["qlike"] else "not as good as"
+    narrower = "narrower" if lstm["width_day1"] < garch["width_day1"] else "wider"
+    return [
+        Reading(
+            "Band width, day 1",
+            f"±{lstm['width_day1'] / 2:.1%}",
+            f"The LSTM's next-day band averaged this share of the price; it ranged from "
+            f"±{half.min():.1%} on the calmest test day to ±{half.max():.1%} on the stormiest; "
+            f"GARCH(1,1)'s averaged ±{garch['width_day1'] / 2:.1%}, so the LSTM's was "
+            f"{narrower} on a typical day.",
+        ),
+        Reading(
+            "Turbulence score (QLIKE)",
+            f"{lstm['qlike']:.3f}",
+            f"How well the LSTM's forecast variance matched the day's actual move (lower is "
+            f"better): GARCH(1,1) scored {garch['qlike']:.3f}, a rolling 20-day volatility "
+            f"{scores['rolling']['qlike']:.3f}, the static band {scores['static']['qlike']:.3f}; "
+            f"the LSTM was {better} GARCH.",
+        ),
+        Reading(
+            "Interval score, day 1",
+            f"{lstm['winkler_day1']:.2%}",
+            "The band's width plus a penalty for every miss (Winkler score, lower is better; "
+            f"a share of the price): GARCH(1,1) {garch['winkler_day1']:.2%}, the static band "
+            f"{scores['static']['winkler_day1']:.2%}.",
+        ),
+    ]
+
+
+def band_table(check: HorizonCheck) -> pd.DataFrame:
+    """How often each band held the price on test days, per day ahead, against the promise."""
+    steps = check.steps
+    tested = steps["test_samples"] > 0  # a step past the test part's end has nothing to hold
+
+    def held(column: str) -> list[str]:
+        return [f"{v:.0%}" if ok else "—" for v, ok in zip(steps[column], tested, strict=True)]
+
+    gap = (steps["coverage"] - check.level) * 100
+    return pd.DataFrame(
+        {
+            "LSTM band held": held("coverage"),
+            "Against the promise": [
+                (f"{value:+.0f} pts" + (" (on target)" if abs(value) <= 3 else "")) if ok else "—"
+                for value, ok in zip(gap, tested, strict=True)
+            ],
+            "GARCH(1,1) held": held("garch_coverage"),
+            "Static band held": held("static_coverage"),
+            "Test days": steps["test_samples"].map("{:,}".format),
+        },
+        index=pd.Index(steps.index, name="Days ahead"),
+    )
+
+
+def volatility_table(check: HorizonCheck) -> pd.DataFrame:
+    """The six band and variance scores of each method on the test part, formatted."""
+    horizon = check.volatility.horizon
+    scores = check.volatility.methods
+
+    def share(value: float | None) -> str:
+        return "—" if value is None else f"{value:.0%}"
+
+    return pd.DataFrame(
+        {
+            METHOD_NAMES[name]: {
+                "Held, day 1": share(scores[name]["coverage_day1"]),
+                f"Held, day {horizon}": share(scores[name]["coverage_last_day"]),
+                "Width, day 1": f"{scores[name]['width_day1']:.2%}",
+                "Interval score, day 1": f"{scores[name]['winkler_day1']:.2%}",
+                "Log-likelihood loss": f"{scores[name]['nll']:.3f}",
+                "QLIKE": f"{scores[name]['qlike']:.3f}",
+            }
+            for name in METHODS
+        }
+    ).rename_axis(f"Test part ({check.level:.0%} bands)")
 
 
 def backtest_readings(result: Backtest) -> list[Reading]:
@@ -271,10 +372,16 @@ def backtest_table(result: Backtest) -> pd.DataFrame:
             "Verdict": [
                 f"{fold.verdict.label} (p = {fold.verdict.p_value:.2f})" for fold in result.folds
             ],
-            "Band held": table["band_coverage"].map("{:.0%}".format),
+            "Band held (day 1)": table["band_coverage"].map("{:.0%}".format),
+            "Band held (last day)": table["band_coverage_last_day"].map(_share),
+            "GARCH held (day 1)": table["garch_coverage"].map(_share),
         },
         index=pd.Index(table.index, name="Fold"),
     )
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None or value != value else f"{value:.0%}"
 
 
 def column_choice(

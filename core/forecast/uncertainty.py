@@ -1,12 +1,18 @@
-"""The forecast's uncertainty band: validation error quantiles by step, and how they held up.
+"""The forecast's uncertainty band, its baselines, and how each held up on the test part.
 
-The band at step k is the spread of the k-day log-return errors that the same recursive
-forecast made from every validation day; its coverage and the error by step are measured on the
-test part, which nothing is fitted on.
+The LSTM forecasts each day's return *and* its scale. The band at step k is the forecast path
+plus or minus the k-day scale (the square root of the summed one-day variances along the path),
+multiplied by per-step factors calibrated on validation only: the quantiles of the validation
+errors divided by their forecast scale (split-conformal scaling). Coverage, width, interval
+score and the variance forecast's likelihood are measured on the test part, which nothing is
+fitted on, beside three baselines that get the same calibration: GARCH(1,1) from ``arch``
+(parameters fitted on the training days, then fixed), a rolling 20-day volatility, and the
+static band (validation error quantiles, the same width every day).
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +20,36 @@ import pandas as pd
 
 DEFAULT_LEVEL = 0.8  # share of outcomes the uncertainty band should hold
 MIN_BAND_SAMPLES = 10  # validation errors needed to measure a band step rather than extrapolate it
+ROLLING_DAYS = 20  # the rolling-volatility baseline's window (about a trading month)
+STORM_SHARE = 0.2  # the stormiest fifth of the test weeks, for the turbulence reading
+WEEK = 5  # trading days per week
+METHODS = ("lstm", "garch", "rolling", "static")
+METHOD_NAMES = {
+    "lstm": "LSTM",
+    "garch": "GARCH(1,1)",
+    "rolling": "Rolling 20-day",
+    "static": "Static band",
+}
+
+
+@dataclass(frozen=True)
+class VolatilityCheck:
+    """How each method's band and variance forecast held up on the test part.
+
+    ``methods`` maps ``lstm``, ``garch``, ``rolling`` and ``static`` to a dict with
+    ``coverage_day1``, ``coverage_last_day``, ``width_day1`` (mean band width as a log return,
+    about a share of the price), ``winkler_day1`` (interval score, same units), ``nll``
+    (Gaussian negative log-likelihood of the next-day return) and ``qlike`` (of the variance).
+    ``daily`` has one row per test day: ``actual`` (the log return), ``lstm_sigma``,
+    ``garch_sigma``, ``rolling_sigma`` (one-day forecast scales), ``lstm_lower``,
+    ``lstm_upper``, ``garch_lower`` and ``garch_upper`` (the calibrated day-1 bands, log returns).
+    """
+
+    level: float
+    horizon: int
+    methods: dict
+    daily: pd.DataFrame
+    reading: str
 
 
 @dataclass(frozen=True)
@@ -21,9 +57,11 @@ class HorizonCheck:
     """The H-day forecast with its band, and how the band and the errors held up on the test part.
 
     ``steps`` has one row per step ahead (index ``step`` = 1..H) and columns ``lower_q`` and
-    ``upper_q`` (log-return error quantiles from validation), ``validation_samples``, ``measured``
-    (False where too few validation errors existed and the width was extrapolated by the square
-    root of the step), ``coverage`` (share of test cases inside the band), ``test_samples``,
+    ``upper_q`` (multipliers of the forecast scale, calibrated on validation),
+    ``validation_samples``, ``measured`` (False where too few validation errors existed and the
+    last measured step's multipliers were reused), ``coverage`` (share of test cases inside the
+    LSTM's band), ``garch_coverage`` and ``static_coverage`` (the same for two baselines),
+    ``width`` (the band's mean width on test days, as a log return), ``test_samples``,
     ``lstm_rmse`` and ``persistence_rmse`` (price units, on the test part).
     ``band`` has index date and columns ``forecast``, ``lower``, ``upper``.
     """
@@ -32,6 +70,7 @@ class HorizonCheck:
     steps: pd.DataFrame
     band: pd.DataFrame
     reading: str
+    volatility: VolatilityCheck | None = None
 
 
 def band_reading(level: float, steps: pd.DataFrame) -> str:
@@ -78,3 +117,98 @@ def error_quantiles(errors: np.ndarray, level: float):
             widen = np.sqrt((step + 1) / (last + 1))
             lower[step], upper[step] = lower[last] * widen, upper[last] * widen
     return lower, upper, counts, measured
+
+
+def conformal_multipliers(errors: np.ndarray, scales: np.ndarray, level: float):
+    """Per-step lower and upper multipliers of the forecast scale from validation errors.
+
+    The band at step k is ``path + lower[k] * scale`` to ``path + upper[k] * scale``, with the
+    multipliers the ``level``-central quantiles of ``errors / scales`` on validation (split
+    conformal scaling). Steps with too few errors reuse the last measured step's multipliers:
+    the scale already grows with distance.
+
+    Returns
+    -------
+    lower, upper, counts, measured : np.ndarray
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        standardised = np.where(scales > 0, errors / scales, np.nan)
+    tail = (1.0 - level) / 2.0
+    counts = np.isfinite(standardised).sum(axis=0)
+    measured = counts >= MIN_BAND_SAMPLES
+    lower, upper = np.empty(errors.shape[1]), np.empty(errors.shape[1])
+    last = 0
+    for step in range(errors.shape[1]):
+        if measured[step]:
+            lower[step], upper[step] = np.nanquantile(standardised[:, step], [tail, 1.0 - tail])
+            last = step
+        else:
+            lower[step], upper[step] = lower[last], upper[last]
+    return lower, upper, counts, measured
+
+
+def garch_variances(returns: np.ndarray, train_end: int, origins: np.ndarray, horizon: int):
+    """GARCH(1,1) one-day variances for each of ``horizon`` days after each origin.
+
+    Fitted (constant mean, normal errors, ``arch``'s public API) on ``returns[:train_end]``
+    only; the forecasts from later origins run with those parameters fixed, each reading the
+    returns before its origin. ``origins`` are indices of the first unknown return.
+
+    Returns
+    -------
+    np.ndarray
+        Shape ``(len(origins), horizon)``, in squared log-return units.
+    """
+    from arch import arch_model
+
+    # arch's optimiser is best conditioned on percent returns
+    model = arch_model(100.0 * returns, mean="Constant", vol="GARCH", p=1, q=1, rescale=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a convergence warning still leaves usable parameters
+        fitted = model.fit(last_obs=train_end, disp="off")
+        first = int(origins.min()) - 1
+        forecasts = fitted.forecast(horizon=horizon, start=first, reindex=False)
+    variances = forecasts.variance.to_numpy() / 1e4
+    return variances[origins - 1 - first]
+
+
+def rolling_variances(returns: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
+    """The variance of the ``ROLLING_DAYS`` returns before each origin, for every day ahead."""
+    windows = returns[np.asarray(origins)[:, None] - ROLLING_DAYS + np.arange(ROLLING_DAYS)]
+    return np.repeat(windows.var(axis=1, ddof=1)[:, None], horizon, axis=1)
+
+
+def turbulence_reading(daily: pd.DataFrame, level: float) -> str:
+    """One sentence: how much the band widened in the stormiest test weeks, and if it held.
+
+    Test days are grouped into weeks of ``WEEK`` days; the stormiest ``STORM_SHARE`` of weeks
+    by realised volatility (root mean square return) are compared with the other weeks.
+    """
+    weeks = np.arange(len(daily)) // WEEK
+    realised = daily["actual"].pow(2).groupby(weeks).mean()
+    n_storm = max(1, int(round(len(realised) * STORM_SHARE)))
+    if len(realised) < 2:
+        return "The test part is too short to tell stormy weeks from calm ones."
+    storm_weeks = realised.nlargest(n_storm).index
+    storm = np.isin(weeks, storm_weeks)
+
+    def widened(name: str) -> tuple[float, float]:
+        width = daily[f"{name}_upper"] - daily[f"{name}_lower"]
+        inside = (daily["actual"] >= daily[f"{name}_lower"]) & (
+            daily["actual"] <= daily[f"{name}_upper"]
+        )
+        return float(width[storm].mean() / width[~storm].mean()), float(inside[storm].mean())
+
+    lstm_ratio, lstm_held = widened("lstm")
+    garch_ratio, garch_held = widened("garch")
+    return (
+        f"On the {n_storm} stormiest test weeks the LSTM's band was {lstm_ratio:.1f}× as wide as "
+        f"on the other weeks and held the next-day price {lstm_held:.0%} of the time (aim "
+        f"{level:.0%}; GARCH: {garch_ratio:.1f}× and {garch_held:.0%}): it learned that storms "
+        "follow storms."
+        if lstm_ratio > 1.0
+        else f"On the {n_storm} stormiest test weeks the LSTM's band was no wider than on the "
+        f"other weeks ({lstm_ratio:.1f}×) and held the next-day price {lstm_held:.0%} of the "
+        f"time (aim {level:.0%}; GARCH: {garch_ratio:.1f}×, {garch_held:.0%}): it did not "
+        "learn the turbulence."
+    )
