@@ -397,6 +397,7 @@ def test_readings_of_hourly_data_speak_in_hours():
     horizon = forecast_report.horizon_readings(check, loaded.frequency)
     assert [card.label for card in horizon] == [
         f"{check.level:.0%} band held the price (hour 1)",
+        f"{check.level:.0%} band held the price (hour 3)",
         "Band width on hour 3",
         "Error 3 hours ahead",
     ]
