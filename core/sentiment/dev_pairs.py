@@ -114,5 +114,5 @@ def pair_scores(probabilities) -> dict[str, float]:
     ]
     return {
         "pairs_both_right": sum(a and b for a, b in right) / len(right),
-        "reviews_right": sum(a + b for a, b in right) / (2 * len(right)),
+        "reviews_right": sum(int(a) + int(b) for a, b in right) / (2 * len(right)),
     }
