@@ -184,3 +184,15 @@ def test_prediction_is_the_sigmoid_of_the_attention_pool_of_its_heads(tiny_atten
             assert logits[row] == 0.0
     expected = 1 / (1 + np.exp(-logits))
     assert np.allclose(model(tf.constant(texts)).numpy()[:, 0], expected, atol=1e-6)
+
+
+def test_dev_pair_scores_count_pairs_and_single_reviews():
+    from core.sentiment import dev_pairs
+
+    texts, labels = dev_pairs.dev_texts()
+    assert len(texts) == 2 * len(dev_pairs.PAIRS) and labels[:4] == [1, 0, 1, 0]
+    probabilities = np.full(len(texts), 0.9)
+    probabilities[1] = 0.1  # first pair both right; every other pair has its negative wrong
+    scores = dev_pairs.pair_scores(probabilities)
+    assert scores["pairs_both_right"] == pytest.approx(1 / len(dev_pairs.PAIRS))
+    assert scores["reviews_right"] == pytest.approx((len(dev_pairs.PAIRS) + 1) / len(texts))
