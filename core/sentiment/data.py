@@ -391,7 +391,7 @@ def contrast_examples(
     """
     labels = np.asarray(labels).astype(int)
     low, high = CONTRAST_WORDS
-    fits = np.array([low <= len(text.split()) <= high for text in texts])
+    fits = np.array([low <= len(text.split()) <= high for text in texts], dtype=bool)
     positive = np.flatnonzero(fits & (labels == 1))
     negative = np.flatnonzero(fits & (labels == 0))
     if count <= 0 or not len(positive) or not len(negative):

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 
 from core.sentiment import dev_pairs, sst
 from core.sentiment.data import (
@@ -30,6 +31,7 @@ from core.sentiment.train import tfidf_baseline, train_model
 
 METRICS_FILE = "metrics.json"
 PAIRED_KEY = "paired_with_lstm"  # per-review agreement with the LSTM, for the McNemar test
+CHUNK = 512
 
 # SST-2 sentence accuracy of models trained on SST alone, as published
 PUBLISHED_SST2 = (
@@ -87,29 +89,47 @@ def versus_lstm(labels, lstm_probabilities, other_probabilities, other: str) -> 
 
 
 def ngram_probabilities(model: SentimentModel, texts, labels, validation, evaluated, settings):
-    """The order-blind bag-of-n-grams model alone (NBSVM-style, words, pairs and triples of the
-    model's own vocabulary), fitted on ``texts``; probabilities for each list in ``evaluated``."""
+    """The order-blind bag-of-n-grams model alone (NBSVM-style, Wang & Manning 2012: words,
+    pairs and triples of the model's own vocabulary), fitted on ``texts`` with the
+    regularisation picked on ``validation``; probabilities for each list in ``evaluated``."""
     from core.sentiment import evidence
-    from core.sentiment.train import plan_evidence, token_matrix
+    from core.sentiment.train import token_matrix
 
     words, truncate = model.model_.get_layer("words"), model.model_.get_layer("truncate")
-    plan = plan_evidence(
-        token_matrix(words, truncate, texts),
-        np.asarray(labels),
-        token_matrix(words, truncate, validation[0]),
-        np.asarray(validation[1]),
-        settings,
-    )
-    results = []
-    for part in evaluated:
-        keys = evidence.ngram_keys(
-            token_matrix(words, truncate, part), settings.vocabulary_size, settings.ngram_order
-        )
-        sums = plan.fit.tables.evidence(evidence.key_indices(keys, plan.vocabulary)).sum(
-            axis=(1, 2)
-        )
-        results.append(1 / (1 + np.exp(-(sums + plan.fit.tables.intercept))))
-    return results, {**plan.fit.choices, "ngrams": int(len(plan.vocabulary))}
+
+    def keys(part):
+        ids = token_matrix(words, truncate, part)
+        for start in range(0, len(ids), CHUNK):
+            yield evidence.ngram_keys(
+                ids[start : start + CHUNK], settings.vocabulary_size, settings.ngram_order
+            )
+
+    vocabulary = evidence.ngram_vocabulary(keys(texts), settings.ngram_features or 300_000)
+    size = len(vocabulary) + 1
+
+    def counts(part):
+        return sparse.vstack(
+            [
+                evidence.count_matrix(evidence.key_indices(chunk, vocabulary), size)
+                for chunk in keys(part)
+            ]
+        ).tocsr()
+
+    def probabilities(tables, part_counts):
+        logits = evidence.weighted_features(part_counts, tables.ratio) @ tables.coef
+        return 1 / (1 + np.exp(-(logits + tables.intercept)))
+
+    train_counts, validation_counts = counts(texts), counts(validation[0])
+    best = None
+    for regularisation in evidence.REGULARISATION_GRID:
+        tables = evidence.fit_tables(train_counts, np.asarray(labels), regularisation)
+        right = (probabilities(tables, validation_counts) >= 0.5) == np.asarray(validation[1])
+        if best is None or right.mean() > best[0]:
+            best = (float(right.mean()), regularisation, tables)
+    accuracy, regularisation, tables = best
+    results = [probabilities(tables, counts(part)) for part in evaluated]
+    choices = {"C": regularisation, "validation_accuracy": accuracy, "ngrams": len(vocabulary)}
+    return results, choices
 
 
 def train_shipped(out: str | Path, settings: ModelSettings | None = None, log=print) -> dict:
