@@ -52,14 +52,16 @@ def example_verdict(text: str, probability: float) -> str | None:
 
 
 ARCHITECTURE_NOTE = (
-    "One LSTM reads the review word by word (up to its last 600 words). At each word it gets "
-    "two things: the word itself, as 16 learned numbers, and three evidence numbers: how much "
-    "more often that word, the word pair ending there and the word triple ending there appear "
-    "in positive than in negative training reviews (Naive Bayes weights, as in NBSVM). At "
-    "every word the LSTM writes out what it makes of the review so far, remembering the words "
-    "before (\u201cnot\u201d before \u201cbad\u201d, \u201cI expected to love it, "
-    "but\u2026\u201d); those readings are added up into one score. Nothing reaches the score "
-    "without passing through the LSTM."
+    "One LSTM reads the review word by word, left to right (up to its last 600 words). At each "
+    "word it gets two things: the word itself, as 32 learned numbers, and three evidence "
+    "numbers: how much more often that word, the word pair ending there and the word triple "
+    "ending there appear in positive than in negative training texts (Naive Bayes weights, as "
+    "in NBSVM). After every word the LSTM writes out a score for the review so far and how much "
+    "that score should count; the review's score is the weighted average, so a word read after "
+    "\u201cbut\u201d or \u201cnot\u201d can outweigh everything before it. It learned from "
+    "IMDB reviews and from every labelled phrase of the Stanford Sentiment Treebank, so it has "
+    "seen \u201cnot bad\u201d apart from \u201cbad\u201d. Nothing reaches the score without "
+    "passing through the LSTM."
 )
 
 

@@ -17,17 +17,17 @@ class ModelSettings:
     vocabulary_size: int = 40_000
     sequence_length: int = 600
     keep: str = "last"
-    embedding_dim: int = 16
-    lstm_units: int = 24
+    embedding_dim: int = 32
+    lstm_units: int = 32
     ngram_features: int = 300_000
     ngram_order: int = 3
     dropout: float = 0.2
     head_dropout: float = 0.3
     phrase_weight: float = 1.0
-    contrast_examples: int = 0
-    negation_examples: int = 0
+    contrast_examples: int = 20_000
+    negation_examples: int = 20_000
     learning_rate: float = 2e-3
-    epochs: int = 4
+    epochs: int = 3
 
     def to_dict(self) -> dict:
         return asdict(self)
