@@ -149,7 +149,7 @@ def train_shipped(out: str | Path, settings: ModelSettings | None = None, log=pr
         split.validation_texts + dev_texts,
         np.concatenate([split.validation_labels, dev_labels]).astype(int),
     )
-    counts = {name: int(np.sum(corpus.source == name)) for name in np.unique(corpus.source)}
+    counts = {str(name): int(np.sum(corpus.source == name)) for name in np.unique(corpus.source)}
     log(
         f"train {len(texts):,} ({counts}, {n_contrast:,} made-up examples) · validation "
         f"{len(validation[0]):,} · held-out {len(split.held_out_texts):,} · dropped "
