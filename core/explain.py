@@ -65,7 +65,12 @@ def describe_model(model) -> list[LayerRow]:
             )
         elif kind == "Dense":
             outputs = int(layer.units)
-            reading = (
+            per_word = {
+                "word_score": "Turns the LSTM's memory after each word into a score so far.",
+                "word_attention": "Turns the LSTM's memory after each word into how much "
+                "that word's score should count.",
+            }
+            reading = per_word.get(layer.name) or (
                 "Turns the LSTM's memory into the next day's predicted move, at every step."
                 if len(layer.output.shape) == 3
                 else f"Combines what came before into {outputs} output number"
@@ -94,13 +99,14 @@ def describe_model(model) -> list[LayerRow]:
                     "or negative in the training reviews. Fixed before the LSTM trains.",
                 )
             )
-        elif kind == "SumOverWords":
+        elif kind == "AttentionPool":
             rows.append(
                 LayerRow(
-                    "Sum over words",
+                    "Attention pool",
                     "—",
                     0,
-                    "Adds up what the LSTM wrote out at every word into one list of numbers.",
+                    "Averages the scores written at every word, each weighted by how much the "
+                    "LSTM said it should count: the review's score.",
                 )
             )
         elif kind in {"Dropout", "SpatialDropout1D"}:
