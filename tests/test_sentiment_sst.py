@@ -196,3 +196,29 @@ def test_dev_pair_scores_count_pairs_and_single_reviews():
     scores = dev_pairs.pair_scores(probabilities)
     assert scores["pairs_both_right"] == pytest.approx(1 / len(dev_pairs.PAIRS))
     assert scores["reviews_right"] == pytest.approx((len(dev_pairs.PAIRS) + 1) / len(texts))
+
+
+def test_the_real_training_corpus_holds_no_sst_dev_or_test_sentence():
+    corpus = data.training_corpus()
+    held = {sst.match_key(text) for name in ("dev", "test") for text in sst.sentences(name)[0]}
+    assert not any(sst.match_key(text) in held for text in corpus.texts)
+    assert corpus.dropped["rotten_tomatoes_matches_dev_or_test"] > 2_000
+    assert set(corpus.source) == {"imdb", "sst_phrase", "rotten_tomatoes"}
+
+
+def test_training_data_adds_made_up_examples_with_the_phrase_weight():
+    from core.sentiment.pipeline import training_data
+    from core.sentiment.settings import ModelSettings
+
+    phrases = ["is dull", "dull", "is a joy", "a joy", "a truly lovely film", "a dreary mess"]
+    corpus = data.TrainingCorpus(
+        ["a long review", *phrases],
+        np.array([1, 0, 0, 1, 1, 1, 0]),
+        np.array(["imdb"] + ["sst_phrase"] * len(phrases)),
+        {},
+    )
+    settings = ModelSettings(phrase_weight=0.5, contrast_examples=7, negation_examples=5)
+    texts, labels, weights, made = training_data(settings, corpus)
+    assert made == 12 and len(texts) == len(labels) == len(weights) == 7 + 12
+    assert weights[0] == 1.0 and np.all(weights[1:] == 0.5)
+    assert texts[:7] == corpus.texts
