@@ -118,15 +118,6 @@ def describe_model(model) -> list[LayerRow]:
                     "review's score. Over the first words only, it is the running score.",
                 )
             )
-        elif kind == "SumOverWords":
-            rows.append(
-                LayerRow(
-                    "Sum over words",
-                    "—",
-                    0,
-                    "Adds up what the LSTM wrote out at every word into one list of numbers.",
-                )
-            )
         elif kind in {"Dropout", "SpatialDropout1D"}:
             rows.append(
                 LayerRow(

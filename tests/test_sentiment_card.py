@@ -102,33 +102,40 @@ def test_chance_words():
 
 
 def test_contribution_reading_in_both_directions():
-    base = {"held_out": {"n": 1_000, "accuracy": 0.96, "roc_auc": 0.97}}
-    helps = {
+    base = {
+        "held_out": {"n": 1_000, "accuracy": 0.96, "roc_auc": 0.97},
+        "sst2_test": {"n": 1_000, "accuracy": 0.90, "roc_auc": 0.95},
+    }
+    mixed = {
         **base,
-        "evidence_sum_only": {
-            "n": 1_000,
-            "accuracy": 0.92,
-            "roc_auc": 0.95,
-            card.PAIRED_KEY: counts(60, 20, "evidence_sum"),
+        "ablations": {
+            "bag_of_ngrams": {
+                "held_out": {"accuracy": 0.92, card.PAIRED_KEY: counts(60, 20, "bag_of_ngrams")},
+                "sst2_test": {"accuracy": 0.94, card.PAIRED_KEY: counts(20, 60, "bag_of_ngrams")},
+            }
         },
     }
-    assert "reading the evidence in order helps: the LSTM is better." in (
-        card.lstm_contribution_reading(helps)
-    )
-    hurts = {
-        **base,
-        "evidence_sum_only": {
-            "n": 1_000,
-            "accuracy": 0.96,
-            "roc_auc": 0.95,
-            card.PAIRED_KEY: counts(20, 60, "evidence_sum"),
-        },
-        "lstm_without_evidence": {"n": 1_000, "accuracy": 0.99, "roc_auc": 0.99},
-    }
-    text = card.lstm_contribution_reading(hurts)
-    assert "reading the evidence in order hurts: the LSTM is worse." in text
-    assert "the intervals do not overlap, so the evidence hurts: the LSTM is worse." in text
+    text = card.lstm_contribution_reading(mixed)
+    held_out, sst2 = text.split("On the SST-2 test sentences")
+    assert "gets 92.0% against the LSTM's 96.0%" in held_out
+    assert "reading in order helps: the LSTM is better." in held_out
+    assert "reading in order hurts: the LSTM is worse." in sst2
     assert card.lstm_contribution_reading(base) is None
+
+
+def test_sst2_rows_put_ours_first_then_ablations_then_published():
+    metrics = {
+        "sst2_test": {"accuracy": 0.85},
+        "ablations": {
+            "bag_of_ngrams": {"sst2_test": {"accuracy": 0.8}},
+            "tfidf_lr": {"sst2_test": {"accuracy": 0.79}},
+        },
+        "published_sst2": [{"name": "RNTN (Socher et al. 2013)", "accuracy": 0.854}],
+    }
+    rows = card.sst2_rows(metrics)
+    assert [kind for _, _, kind in rows] == ["ours", "baseline", "baseline", "literature"]
+    assert rows[0][1] == 0.85 and rows[-1] == ("RNTN (Socher et al. 2013)", 0.854, "literature")
+    assert card.sst2_rows({}) == []
 
 
 def test_interval_and_session_split_readings():
@@ -142,13 +149,13 @@ def test_interval_and_session_split_readings():
 
 def test_shipped_paired_counts_agree_with_the_recorded_accuracies():
     metrics = load_metrics()
-    n = metrics["held_out"]["n"]
-    for key, other in (("baseline", "baseline"), ("evidence_sum_only", "evidence_sum")):
-        paired = metrics[key][card.PAIRED_KEY]
-        assert "re-scored" in paired["how"]
-        lstm_right = paired["both_right"] + paired["only_lstm_right"]
-        other_right = paired["both_right"] + paired[f"only_{other}_right"]
-        total = lstm_right + paired[f"only_{other}_right"] + paired["both_wrong"]
-        assert total == n
-        assert lstm_right == round(metrics["held_out"]["accuracy"] * n)
-        assert other_right == round(metrics[key]["accuracy"] * n)
+    for part in ("held_out", "sst2_test"):
+        n = metrics[part]["n"]
+        for key, other in (("bag_of_ngrams", "bag_of_ngrams"), ("tfidf_lr", "baseline")):
+            ablation = metrics["ablations"][key][part]
+            paired = ablation[card.PAIRED_KEY]
+            lstm_right = paired["both_right"] + paired["only_lstm_right"]
+            other_right = paired["both_right"] + paired[f"only_{other}_right"]
+            assert lstm_right + paired[f"only_{other}_right"] + paired["both_wrong"] == n
+            assert lstm_right == round(metrics[part]["accuracy"] * n)
+            assert other_right == round(ablation["accuracy"] * n)

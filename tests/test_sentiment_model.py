@@ -1,5 +1,5 @@
-"""The pieces of the sentiment model: n-gram keys and evidence (NumPy and Keras twins), the sum
-over words, out-of-fold evidence, and that every path to the score runs through the LSTM."""
+"""The pieces of the sentiment model: n-gram keys and evidence (NumPy and Keras twins),
+out-of-fold evidence, and that every path to the score runs through the LSTM."""
 
 import keras
 import numpy as np
@@ -7,7 +7,7 @@ import pytest
 import tensorflow as tf
 
 from core.sentiment import evidence
-from core.sentiment.model import KeepTokens, NgramEvidence, NgramKeys, SumOverWords
+from core.sentiment.model import KeepTokens, NgramEvidence, NgramKeys
 
 
 @pytest.fixture
@@ -76,13 +76,6 @@ def test_out_of_fold_evidence_does_not_know_the_training_labels():
     honest = fit.train_evidence.sum(axis=(1, 2))
     assert np.mean((in_sample > 0) == labels) > 0.9
     assert abs(np.mean((honest > 0) == labels) - 0.5) < 0.1
-
-
-def test_sum_over_words_leaves_out_padding():
-    outputs = tf.constant(np.arange(24, dtype="float32").reshape(2, 4, 3))
-    ids = tf.constant([[5, 6, 0, 0], [7, 0, 0, 0]])
-    total = SumOverWords()(outputs, ids).numpy()
-    assert np.allclose(total, [[3 + 0, 4 + 1, 5 + 2], [12, 13, 14]])
 
 
 def test_keep_tokens_keeps_the_last_words_post_padded():

@@ -1,4 +1,4 @@
-"""Command line: ``python -m core.sentiment score|evaluate|train|paired|behaviour``.
+"""Command line: ``python -m core.sentiment score|evaluate|train|behaviour``.
 
 Bad input exits with status 2 and a one-line message on stderr.
 """
@@ -62,26 +62,16 @@ def _train(args) -> int:
         print(message, file=sys.stderr, flush=True)
 
     metrics = train_shipped(args.out, settings, log=log)
+    ablations = metrics["ablations"]
     summary = {
         "out": str(args.out),
         "held_out_accuracy": metrics["held_out"]["accuracy"],
-        "held_out_roc_auc": metrics["held_out"]["roc_auc"],
-        "baseline_accuracy": metrics["baseline"]["accuracy"],
-        "baseline_roc_auc": metrics["baseline"]["roc_auc"],
+        "sst2_test_accuracy": metrics["sst2_test"]["accuracy"],
+        "bag_of_ngrams_accuracy": ablations["bag_of_ngrams"]["held_out"]["accuracy"],
+        "tfidf_lr_accuracy": ablations["tfidf_lr"]["held_out"]["accuracy"],
         "seconds": metrics["training"]["seconds_total"],
     }
     print(json.dumps(summary))
-    return 0
-
-
-def _paired(args) -> int:
-    from core.sentiment.pipeline import PAIRED_KEY, add_paired_counts
-
-    def log(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
-    metrics = add_paired_counts(args.model, log=log)
-    print(json.dumps({"baseline": metrics["baseline"][PAIRED_KEY]}))
     return 0
 
 
@@ -127,14 +117,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--epochs", type=int, default=None, help="most LSTM epochs (default: the shipped model's)"
     )
     train.set_defaults(handler=_train)
-
-    paired = commands.add_parser(
-        "paired",
-        help="re-score the held-out reviews (no retraining) and add the model's and the "
-        "baseline's review-by-review counts to metrics.json",
-    )
-    paired.add_argument("--model", type=Path, default=SENTIMENT_MODEL_DIR)
-    paired.set_defaults(handler=_paired)
 
     behaviour = commands.add_parser(
         "behaviour",

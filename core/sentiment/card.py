@@ -52,48 +52,43 @@ def example_verdict(text: str, probability: float) -> str | None:
 
 
 ARCHITECTURE_NOTE = (
-    "One LSTM reads the review word by word (up to its last 600 words). At each word it gets "
-    "two things: the word itself, as 16 learned numbers, and three evidence numbers: how much "
-    "more often that word, the word pair ending there and the word triple ending there appear "
-    "in positive than in negative training reviews (Naive Bayes weights, as in NBSVM). At "
-    "every word the LSTM writes out what it makes of the review so far, remembering the words "
-    "before (\u201cnot\u201d before \u201cbad\u201d, \u201cI expected to love it, "
-    "but\u2026\u201d); those readings are added up into one score. Nothing reaches the score "
-    "without passing through the LSTM."
+    "One LSTM reads the review word by word, left to right (up to its last 600 words). At each "
+    "word it gets two things: the word itself, as 32 learned numbers, and three evidence "
+    "numbers: how much more often that word, the word pair ending there and the word triple "
+    "ending there appear in positive than in negative training texts (Naive Bayes weights, as "
+    "in NBSVM). After every word the LSTM writes out a score for the review so far and how much "
+    "that score should count; the review's score is the weighted average, so a word read after "
+    "\u201cbut\u201d or \u201cnot\u201d can outweigh everything before it. It learned from "
+    "IMDB reviews and from every labelled phrase of the Stanford Sentiment Treebank, so it has "
+    "seen \u201cnot bad\u201d apart from \u201cbad\u201d. Nothing reaches the score without "
+    "passing through the LSTM."
 )
 
 
 def lstm_contribution_reading(metrics: dict) -> str | None:
-    """What reading the evidence in order adds over simply adding it up, on held-out reviews,
-    and what the evidence adds to the words alone; a gain is claimed only where significant."""
-    alone = metrics.get("evidence_sum_only")
-    if not alone:
+    """What reading in order adds over the order-blind bag of n-grams, on the IMDB held-out
+    reviews and the SST-2 test sentences; a gain is claimed only where significant."""
+    ablation = metrics.get("ablations", {}).get("bag_of_ngrams")
+    if not ablation:
         return None
-    ours = metrics["held_out"]
-    reading = (
-        f"Simply adding up the evidence numbers, with no LSTM and no word order, gets "
-        f"{alone['accuracy']:.1%} (AUC {alone['roc_auc']:.3f}) against the LSTM's "
-        f"{ours['accuracy']:.1%} (AUC {ours['roc_auc']:.3f})."
-    )
-    counts = alone.get(PAIRED_KEY)
-    if counts:
-        reading += " " + paired_reading(
-            counts, "evidence_sum", "the plain sum", "reading the evidence in order"
+    readings = []
+    for part, what in (
+        ("held_out", "IMDB held-out reviews"),
+        ("sst2_test", "SST-2 test sentences"),
+    ):
+        ours, alone = metrics[part], ablation[part]
+        reading = (
+            f"On the {what}, the bag of word n-grams alone (words, pairs and triples counted "
+            f"with no order) gets {alone['accuracy']:.1%} against the LSTM's "
+            f"{ours['accuracy']:.1%}."
         )
-    words_only = metrics.get("lstm_without_evidence")
-    if words_only:
-        reading += (
-            f" The same LSTM given the words alone, without the evidence, gets "
-            f"{words_only['accuracy']:.1%}"
-        )
-        counts = words_only.get(PAIRED_KEY)
+        counts = alone.get(PAIRED_KEY)
         if counts:
-            reading += ". " + paired_reading(
-                counts, "words_only", "the words-only LSTM", "the evidence"
+            reading += " " + paired_reading(
+                counts, "bag_of_ngrams", "the bag of n-grams", "reading in order"
             )
-        else:
-            reading += " " + interval_overlap_reading(ours, words_only, "the evidence")
-    return reading
+        readings.append(reading)
+    return " ".join(readings)
 
 
 VERDICT_LEVEL = 0.05  # two-sided; "better" or "worse" only below it
@@ -270,6 +265,29 @@ def session_split_reading(n_train: int, n_validation: int, n_test: int) -> str:
         f"and when to stop; these {n_test:,} test reviews were set aside first and used for "
         "nothing else, so the number is a fair estimate for reviews like yours."
     )
+
+
+def sst2_rows(metrics: dict) -> list[tuple[str, float, str]]:
+    """(name, accuracy, kind) rows for the SST-2 test sentences: ours, the two order-blind
+    ablations, then published models trained on SST alone."""
+    if "sst2_test" not in metrics:
+        return []
+    ablations = metrics.get("ablations", {})
+    rows = [("This app's LSTM", metrics["sst2_test"]["accuracy"], "ours")]
+    for key, name in (("bag_of_ngrams", "Bag of n-grams alone"), ("tfidf_lr", "TF-IDF baseline")):
+        if key in ablations:
+            rows.append(
+                (
+                    f"{name} (same training data)",
+                    ablations[key]["sst2_test"]["accuracy"],
+                    "baseline",
+                )
+            )
+    rows += [
+        (anchor["name"], anchor["accuracy"], "literature")
+        for anchor in metrics.get("published_sst2", [])
+    ]
+    return rows
 
 
 def comparison_rows(metrics: dict) -> list[tuple[str, float, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from dataclasses import dataclass
 from importlib import resources
 
@@ -294,3 +295,182 @@ def bundled_subset(size: int, seed: int = SPLIT_SEED) -> tuple[list[str], np.nda
         len(split.train_texts), size=min(size, len(split.train_texts)), replace=False
     )
     return [split.train_texts[i] for i in picked], split.train_labels[picked]
+
+
+@dataclass(frozen=True)
+class TrainingCorpus:
+    """What the shipped model learns from, with where each example came from.
+
+    ``source`` per example: ``"imdb"`` (a review), ``"sst_phrase"`` (an SST train subtree) or
+    ``"rotten_tomatoes"`` (a Pang & Lee sentence). ``dropped`` counts what de-duplication left
+    out and why.
+    """
+
+    texts: list[str]
+    labels: np.ndarray
+    source: np.ndarray
+    dropped: dict[str, int]
+
+
+MIN_CONTAINED_KEY = 25  # an SST sentence this long (letters and digits) inside a snippet counts
+
+
+def training_corpus(split: Split | None = None, sst_directory=None) -> TrainingCorpus:
+    """The IMDB training reviews, SST train phrases and de-duplicated Rotten Tomatoes sentences.
+
+    SST's sentences are Rotten Tomatoes snippets, the same source as the bundled Pang & Lee
+    sentences, so a Rotten Tomatoes sentence that equals an SST dev or test sentence (or holds
+    one: the parser split some snippets in two), after :func:`core.sentiment.sst.match_key`,
+    is dropped; so is any SST train phrase that equals a whole dev or test sentence. Then every
+    text is kept once across sources (the first of IMDB, SST, Rotten Tomatoes wins).
+    """
+    from core.sentiment import sst
+
+    directory = sst.SST_DIR if sst_directory is None else sst_directory
+    split = split_corpus(with_rotten_tomatoes=False) if split is None else split
+    held = set()
+    for name in ("dev", "test"):
+        held.update(sst.match_key(text) for text in sst.sentences(name, directory)[0])
+    held.discard("")
+    long_held = [key for key in held if len(key) >= MIN_CONTAINED_KEY]
+    phrase_texts, phrase_labels = sst.binary_phrases("train", directory)
+    corpus = read_corpus()
+    rotten = corpus[corpus["source"] == "rotten_tomatoes"]
+    dropped = {
+        "sst_phrase_equals_dev_or_test_sentence": 0,
+        "rotten_tomatoes_matches_dev_or_test": 0,
+    }
+    texts: list[str] = []
+    labels: list[int] = []
+    sources: list[str] = []
+    seen: set[str] = set()
+
+    def add(text: str, label: int, source: str) -> None:
+        key = sst.match_key(text)
+        if key in seen or not key:
+            dropped[f"{source}_duplicate"] = dropped.get(f"{source}_duplicate", 0) + 1
+            return
+        seen.add(key)
+        texts.append(text)
+        labels.append(int(label))
+        sources.append(source)
+
+    for text, label in zip(split.train_texts, split.train_labels, strict=True):
+        add(text, label, "imdb")
+    for text, label in zip(phrase_texts, phrase_labels, strict=True):
+        if sst.match_key(text) in held:
+            dropped["sst_phrase_equals_dev_or_test_sentence"] += 1
+            continue
+        add(text, label, "sst_phrase")
+    for text, label in zip(rotten["text"], rotten["label"], strict=True):
+        key = sst.match_key(text)
+        if key in held or any(part in key for part in long_held if len(part) < len(key)):
+            dropped["rotten_tomatoes_matches_dev_or_test"] += 1
+            continue
+        add(text, label, "rotten_tomatoes")
+    return TrainingCorpus(texts, np.array(labels), np.array(sources), dropped)
+
+
+CONTRAST_TEMPLATES = (
+    "{a}, but {b}",
+    "{a} but {b}",
+    "{a}, yet {b}",
+    "at first {a}, but by the end {b}",
+    "{a}. however, {b}",
+)
+CONTRAST_WORDS = (3, 12)  # phrases of this many words make natural clauses
+
+
+def contrast_examples(
+    texts: list[str], labels: np.ndarray, count: int, seed: int = SPLIT_SEED
+) -> tuple[list[str], np.ndarray]:
+    """``count`` made-up reviews that join two phrases of opposite sentiment, e.g. "A, but B",
+    labelled like the second: they teach that what comes after "but" outweighs what came before.
+
+    ``texts`` and ``labels`` are real training phrases (SST train only, never dev or test).
+    """
+    labels = np.asarray(labels).astype(int)
+    low, high = CONTRAST_WORDS
+    fits = np.array([low <= len(text.split()) <= high for text in texts], dtype=bool)
+    positive = np.flatnonzero(fits & (labels == 1))
+    negative = np.flatnonzero(fits & (labels == 0))
+    if count <= 0 or not len(positive) or not len(negative):
+        return [], np.zeros(0, dtype=int)
+    rng = np.random.default_rng(seed)
+    second_label = rng.integers(0, 2, size=count)
+    made = []
+    for label in second_label:
+        first = rng.choice(negative if label else positive)
+        second = rng.choice(positive if label else negative)
+        template = CONTRAST_TEMPLATES[rng.integers(len(CONTRAST_TEMPLATES))]
+        made.append(
+            template.format(a=texts[first].rstrip(" .!"), b=texts[second].rstrip(" .!").lower())
+        )
+    return made, second_label
+
+
+# copulas after which an SST phrase is a predicate ("is | a dazzling feat", "was | dull")
+COPULAS = ("is ", "was ", "are ", "were ", "'s ", "'re ", "seems ", "feels ", "be ", "looks ")
+NEGATION = re.compile(r"\b(not|no|never|nothing|hardly|without|nor|neither|far)\b|n't\b")
+# a predicate starting with these is rarely something a thing "is" ("is where it fails")
+NOT_PREDICATE_STARTS = frozenset(
+    "where what that which who in on at to by for with about as from".split()
+)
+SUBJECTS = ("it", "the film", "this movie", "the story", "the acting", "the ending", "the script")
+NEGATED = (
+    "{s} is not {x}",
+    "{s} isn't {x}",
+    "{s} was not {x}",
+    "{s} wasn't {x}",
+    "{s} is never {x}",
+    "{s} is hardly {x}",
+    "{s} is far from {x}",
+    "{s} is not {x} at all",
+    "not {x} at all",
+    "{s} is by no means {x}",
+)
+AFFIRMED = ("{s} is {x}", "{s} was {x}", "{s} is truly {x}", "{s} really is {x}")
+
+
+def predicates(texts: list[str], labels) -> tuple[list[str], np.ndarray]:
+    """SST phrases that follow a copula in another phrase ("is" + "a dazzling feat"), up to six
+    words, without a negation of their own, with their own 0/1 label."""
+    labelled = dict(zip(texts, np.asarray(labels).astype(int), strict=True))
+    found: dict[str, int] = {}
+    for text in texts:
+        for copula in COPULAS:
+            rest = text[len(copula) :]
+            if (
+                text.startswith(copula)
+                and rest in labelled
+                and len(rest.split()) <= 6
+                and not NEGATION.search(rest.lower())
+                and rest.split()[0].lower() not in NOT_PREDICATE_STARTS
+            ):
+                found[rest] = labelled[rest]
+    return list(found), np.array(list(found.values()), dtype=int)
+
+
+def negation_examples(
+    texts: list[str], labels, count: int, seed: int = SPLIT_SEED
+) -> tuple[list[str], np.ndarray]:
+    """``count`` made-up sentences that state an SST predicate or negate it: "the film is not
+    dull" (labelled the opposite of "dull") beside "the film is dull" (labelled like it), half
+    each, so the frame is neutral and only the negation flips the label.
+
+    ``texts`` and ``labels`` are real training phrases (SST train only).
+    """
+    phrases, phrase_labels = predicates(texts, labels)
+    if count <= 0 or not phrases:
+        return [], np.zeros(0, dtype=int)
+    rng = np.random.default_rng(seed)
+    made, made_labels = [], []
+    for _ in range(count):
+        index = rng.integers(len(phrases))
+        negate = rng.random() < 0.5
+        templates = NEGATED if negate else AFFIRMED
+        template = templates[rng.integers(len(templates))]
+        subject = SUBJECTS[rng.integers(len(SUBJECTS))]
+        made.append(template.format(s=subject, x=phrases[index].rstrip(" .!")))
+        made_labels.append(int(phrase_labels[index]) ^ int(negate))
+    return made, np.array(made_labels, dtype=int)

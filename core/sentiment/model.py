@@ -60,23 +60,6 @@ class KeepTokens(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="lstm_lab")
-class SumOverWords(keras.layers.Layer):
-    """Add up the LSTM's output at every real word (padding steps are left out).
-
-    Inputs: the LSTM's outputs ``(batch, steps, units)`` and the word ids ``(batch, steps)``
-    they were read from (0 = padding). Rows are post-padded, so the LSTM's state at a real word
-    never depends on padding and no mask is needed inside the LSTM.
-    """
-
-    def call(self, outputs, token_ids):
-        real = tf.cast(token_ids > 0, outputs.dtype)[..., tf.newaxis]
-        return tf.reduce_sum(outputs * real, axis=1)
-
-    def compute_output_shape(self, outputs_shape, token_ids_shape):
-        return (outputs_shape[0], outputs_shape[-1])
-
-
-@keras.saving.register_keras_serializable(package="lstm_lab")
 class NgramKeys(keras.layers.Layer):
     """Integer keys of the word, word pair and word triple that end at each position.
 

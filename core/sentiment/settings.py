@@ -17,14 +17,17 @@ class ModelSettings:
     vocabulary_size: int = 40_000
     sequence_length: int = 600
     keep: str = "last"
-    embedding_dim: int = 16
-    lstm_units: int = 24
+    embedding_dim: int = 32
+    lstm_units: int = 32
     ngram_features: int = 300_000
     ngram_order: int = 3
     dropout: float = 0.2
-    sum_dropout: float = 0.3
+    head_dropout: float = 0.3
+    phrase_weight: float = 1.0
+    contrast_examples: int = 20_000
+    negation_examples: int = 20_000
     learning_rate: float = 2e-3
-    epochs: int = 4
+    epochs: int = 3
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -43,7 +46,7 @@ class ModelSettings:
             value = getattr(self, name)
             if not low <= value <= high:
                 raise ValueError(f"{name} is {value}; use a value from {low:,} to {high:,}.")
-        for name in ("dropout", "sum_dropout"):
+        for name in ("dropout", "head_dropout"):
             value = getattr(self, name)
             if not 0.0 <= value < 1.0:
                 raise ValueError(f"{name} is {value}; use a share from 0 up to (not including) 1.")

@@ -1,6 +1,7 @@
-"""Training: n-gram evidence tables (NBSVM-style), then the many-to-one LSTM that reads each
-word's embedding beside that evidence and adds up what it concludes at every word; training on a
-user's own reviews in a session (three-way split); and the scikit-learn TF-IDF baseline."""
+"""Training: n-gram evidence tables (NBSVM-style, optional), then the many-to-one LSTM that reads
+each word (beside its evidence) and, at every word, writes a score and an attention weight that
+:class:`~core.sentiment.model.AttentionPool` turns into the review's logit; training on a user's
+own reviews in a session (three-way split); and the scikit-learn TF-IDF baseline."""
 
 from __future__ import annotations
 
@@ -19,10 +20,10 @@ from core.progress import keras_progress_callback
 from core.sentiment import evidence
 from core.sentiment.metrics import classification_metrics
 from core.sentiment.model import (
+    AttentionPool,
     KeepTokens,
     NgramEvidence,
     NgramKeys,
-    SumOverWords,
     standardize_review,
 )
 from core.sentiment.scoring import SentimentModel
@@ -65,16 +66,20 @@ def token_matrix(words, truncate, texts: list[str]) -> np.ndarray:
 
 
 def length_bucketed_batches(
-    features: dict[str, np.ndarray], labels: np.ndarray, batch_size: int = BATCH_SIZE
+    features: dict[str, np.ndarray],
+    labels: np.ndarray,
+    batch_size: int = BATCH_SIZE,
+    weights: np.ndarray | None = None,
 ) -> tuple[tf.data.Dataset, int]:
     """An endless dataset of shuffled batches of reviews of similar length.
 
     Each batch is cut to its longest review, so grouping similar lengths saves most of the
     LSTM's work on padding. ``features`` holds ``ids`` (reviews × steps) and optionally
-    ``evidence`` (reviews × steps × 3).
+    ``evidence`` (reviews × steps × 3); ``weights`` (one per review, default 1) weigh the loss.
     """
     lengths = (features["ids"] > 0).sum(axis=1)
     labels = np.asarray(labels, dtype="float32")
+    weights = np.ones(len(labels), "float32") if weights is None else weights.astype("float32")
     pool = batch_size * 50
 
     def batches(epoch: int) -> list[np.ndarray]:
@@ -92,10 +97,11 @@ def length_bucketed_batches(
         epoch = 0
         while True:
             for batch in batches(epoch):
-                yield _cut(features, batch, lengths), labels[batch]
+                yield _cut(features, batch, lengths), labels[batch], weights[batch]
             epoch += 1
 
-    dataset = tf.data.Dataset.from_generator(generate, output_signature=_signature(features))
+    signature = (*_signature(features), tf.TensorSpec([None], tf.float32))
+    dataset = tf.data.Dataset.from_generator(generate, output_signature=signature)
     return dataset.prefetch(2), len(batches(0))
 
 
@@ -177,12 +183,14 @@ def train_model(
     settings: ModelSettings | None = None,
     progress: Callable | None = None,
     log: Callable[[str], object] | None = None,
+    train_weights: np.ndarray | None = None,
 ) -> TrainingResult:
     """Train the end-to-end sentiment model.
 
     Parameters
     ----------
     train_texts, train_labels : the reviews the model learns from (labels 0/1).
+    train_weights : optional weight of each training text in the loss (default 1 each).
     validation_texts, validation_labels : used to pick the n-gram regularisation and for early
         stopping; never report accuracy on them.
     settings : ModelSettings, optional
@@ -224,16 +232,18 @@ def train_model(
     )
     dropout = keras.layers.SpatialDropout1D(settings.dropout, name="embedding_dropout")
     lstm = keras.layers.LSTM(settings.lstm_units, return_sequences=True, name="lstm")
-    total = SumOverWords(name="sum_over_words")
-    sum_dropout = keras.layers.Dropout(settings.sum_dropout, name="sum_dropout")
-    score = keras.layers.Dense(1, name="score")
+    head_dropout = keras.layers.Dropout(settings.head_dropout, name="head_dropout")
+    word_score = keras.layers.Dense(1, name="word_score")
+    word_attention = keras.layers.Dense(1, name="word_attention")
+    pool = AttentionPool(name="attention_pool")
     beside = keras.layers.Concatenate(name="word_and_evidence")
 
     def read(ids, evidence_steps):
         steps = dropout(embedding(ids))
         if evidence_steps is not None:
             steps = beside([steps, evidence_steps])
-        return score(sum_dropout(total(lstm(steps), ids)))
+        outputs = head_dropout(lstm(steps))
+        return pool(word_score(outputs), word_attention(outputs), ids)
 
     ids_input = keras.Input(shape=(None,), dtype="int32", name="ids")
     training_inputs = {"ids": ids_input}
@@ -257,7 +267,7 @@ def train_model(
         loss=keras.losses.BinaryCrossentropy(from_logits=True),
         metrics=[keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")],
     )
-    dataset, steps = length_bucketed_batches(train_features, train_labels)
+    dataset, steps = length_bucketed_batches(train_features, train_labels, weights=train_weights)
     callbacks = [
         keras.callbacks.EarlyStopping(monitor="val_loss", patience=1, restore_best_weights=True),
         keras_progress_callback(progress, settings.epochs),
@@ -387,11 +397,11 @@ def train_session_model(
 
 
 def tfidf_baseline(
-    train_texts, train_labels, validation_texts, validation_labels, held_out_texts
-) -> tuple[np.ndarray, dict]:
+    train_texts, train_labels, validation_texts, validation_labels, evaluated: list[list[str]]
+) -> tuple[list[np.ndarray], dict]:
     """TF-IDF word 1–2-grams + logistic regression, C picked on validation.
 
-    Returns held-out probabilities and the settings used.
+    Returns the probabilities for each list of texts in ``evaluated`` and the settings used.
     """
     vectorizer = TfidfVectorizer(
         ngram_range=(1, 2), min_df=2, sublinear_tf=True, preprocessor=_baseline_preprocess
@@ -406,7 +416,9 @@ def tfidf_baseline(
         if best is None or accuracy > best[0]:
             best = (accuracy, regularisation, classifier)
     _, regularisation, classifier = best
-    probabilities = classifier.predict_proba(vectorizer.transform(held_out_texts))[:, 1]
+    probabilities = [
+        classifier.predict_proba(vectorizer.transform(texts))[:, 1] for texts in evaluated
+    ]
     settings = {
         "features": "TF-IDF word 1-2-grams, min_df=2, sublinear tf",
         "classifier": "LogisticRegression",
