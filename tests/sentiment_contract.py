@@ -75,3 +75,20 @@ def saved_contract_model(directory: Path, **settings) -> Path:
     """Train :func:`contract_model` and save it in ``directory``; return the folder."""
     contract_model(**settings).save(directory)
     return directory
+
+
+def saved_plain_model(directory: Path) -> Path:
+    """An untrained model without the contract's heads (an LSTM's last state → one Dense), saved
+    in ``directory``: the kind of model the memory view cannot explain."""
+    texts, _ = contrast_sentences()
+    words = keras.layers.TextVectorization(
+        max_tokens=200, standardize=standardize_review, name="words"
+    )
+    words.adapt(texts)
+    review = keras.Input(shape=(), dtype="string", name="review")
+    ids = KeepTokens(40, "last", name="truncate")(words(review))
+    steps = keras.layers.Embedding(200, 8, name="embedding")(ids)
+    last = keras.layers.LSTM(4, name="lstm")(steps)
+    output = keras.layers.Dense(1, activation="sigmoid", name="p_positive")(last)
+    SentimentModel(keras.Model(review, output, name="review_sentiment")).save(directory)
+    return directory

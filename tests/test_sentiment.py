@@ -322,7 +322,8 @@ def test_the_shipped_model_in_plain_words_reads_everything_through_the_lstm(ship
     assert names.index("N-gram evidence") < names.index("LSTM") < names.index("Attention pool")
     assert names.count("Dense") == 2 and "Vocabulary" in names and "Keep words" in names
     readings = " ".join(row.reading for row in rows)
-    assert "score so far" in readings and "should count" in readings
+    assert "how positive the review reads so far" in readings
+    assert "counts in the verdict" in readings
     assert sum(row.parameters for row in rows) == shipped.model_.count_params()
 
 
