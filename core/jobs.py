@@ -17,6 +17,7 @@ again once elsewhere (the handle then shows the new attempt's progress), and a j
 from __future__ import annotations
 
 import concurrent.futures
+import importlib
 import threading
 import time
 import uuid
@@ -287,14 +288,21 @@ def submit(work: Callable[..., Any], *args: Any, name: str = "job", **kwargs: An
 @dataclass(frozen=True)
 class Adapted:
     """``function`` called as a job: the job's ``report`` and ``should_stop`` passed to it under
-    its own keyword names (``should_stop`` dropped when ``stop`` is None)."""
+    its own keyword names (``should_stop`` dropped when ``stop`` is None).
 
-    function: Callable[..., Any]
+    ``function`` may be named as ``"package.module:name"``, imported only where the job runs.
+    """
+
+    function: Callable[..., Any] | str
     progress: str = "progress"
     stop: str | None = "should_stop"
 
     def __call__(self, *args: Any, report: Callable, should_stop: Callable, **kwargs: Any) -> Any:
+        function = self.function
+        if isinstance(function, str):
+            module, name = function.split(":")
+            function = getattr(importlib.import_module(module), name)
         kwargs[self.progress] = report
         if self.stop is not None:
             kwargs[self.stop] = should_stop
-        return self.function(*args, **kwargs)
+        return function(*args, **kwargs)
