@@ -10,6 +10,8 @@ import pytest
 from core import cluster, jobs
 
 TIMEOUT = 60
+# marked slow: the first such test starts the embedded cluster's worker processes
+needs_cluster = pytest.mark.slow
 
 
 def counting(limit: int, *, report, should_stop, ended: str | None = None):
@@ -52,6 +54,7 @@ def wait_until_started(job, timeout: float = TIMEOUT) -> None:
         time.sleep(0.1)
 
 
+@needs_cluster
 def test_work_runs_in_a_worker_process_and_gives_its_result_and_progress():
     job = jobs.submit(whoami, name="test")
     pid = job.result(TIMEOUT)
@@ -62,6 +65,7 @@ def test_work_runs_in_a_worker_process_and_gives_its_result_and_progress():
     assert not job.retried()
 
 
+@needs_cluster
 def test_stop_ends_the_work_early_and_keeps_what_it_returned():
     job = jobs.submit(counting, 100_000)
     deadline = time.monotonic() + TIMEOUT
@@ -75,6 +79,7 @@ def test_stop_ends_the_work_early_and_keeps_what_it_returned():
     assert job.progress() == list(range(1, count + 1))  # every item, oldest first, kept
 
 
+@needs_cluster
 def test_an_error_is_kept_raised_by_result_and_read_plainly():
     job = jobs.submit(failing)
     assert job.wait(TIMEOUT)
@@ -85,6 +90,7 @@ def test_an_error_is_kept_raised_by_result_and_read_plainly():
     assert message == "The series is too short; upload a longer history." and not retry
 
 
+@needs_cluster
 def test_result_waits_only_as_long_as_asked():
     job = jobs.submit(counting, 100_000)
     assert not job.done() and job.error() is None
@@ -94,12 +100,14 @@ def test_result_waits_only_as_long_as_asked():
     assert job.wait(TIMEOUT)
 
 
+@needs_cluster
 def test_two_jobs_keep_their_own_progress():
     first, second = jobs.submit(counting, 5), jobs.submit(counting, 2)
     assert first.result(TIMEOUT) == 5 and second.result(TIMEOUT) == 2
     assert first.progress() == [1, 2, 3, 4, 5] and second.progress() == [1, 2]
 
 
+@needs_cluster
 def test_a_job_whose_handle_is_dropped_is_cancelled():
     from distributed import Event
 
@@ -111,6 +119,7 @@ def test_a_job_whose_handle_is_dropped_is_cancelled():
     assert Event(ended, client=cluster.get_client()).wait(TIMEOUT)
 
 
+@needs_cluster
 def test_a_waiting_job_knows_how_many_are_ahead_of_it():
     threads = sum(cluster.get_client().nthreads().values())
     busy = [jobs.submit(counting, 10**9) for _ in range(threads)]
@@ -128,6 +137,7 @@ def test_a_waiting_job_knows_how_many_are_ahead_of_it():
     assert second.ahead() == 0  # it ran
 
 
+@needs_cluster
 def test_a_job_past_its_time_limit_is_stopped_with_a_clear_message(monkeypatch):
     monkeypatch.setenv(cluster.TIME_LIMIT_ENV, "1")
     job = jobs.submit(counting, 10**9)
@@ -137,6 +147,7 @@ def test_a_job_past_its_time_limit_is_stopped_with_a_clear_message(monkeypatch):
     assert "past the 1 s time limit" in message and not retry
 
 
+@needs_cluster
 def test_a_cancelled_job_ends_and_says_so():
     job = jobs.submit(counting, 10**9)
     job.cancel()
@@ -146,6 +157,7 @@ def test_a_cancelled_job_ends_and_says_so():
     assert "lost before it finished" in message and retry
 
 
+@needs_cluster
 def test_adapted_passes_report_and_stop_under_the_functions_own_names():
     job = jobs.submit(jobs.Adapted(counted, progress="progress", stop="halt"), 3)
     assert job.result(TIMEOUT) == 3 and job.progress() == [1, 2, 3]
