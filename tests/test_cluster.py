@@ -3,6 +3,9 @@ here, reached through ``LSTM_LAB_SCHEDULER``; a worker killed under a job."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -11,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import cluster, jobs
 from core.forecast import report
+from core.paths import ROOT, SAMPLES_DIR
 from tests.browser_support import free_port
 from tests.cluster_support import running_cluster
 from tests.conftest import random_walk_prices, tiny_settings
@@ -19,6 +23,7 @@ from tests.test_jobs import counting
 pytestmark = pytest.mark.slow
 TIMEOUT = 120
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "forecast.py")
+SAMPLE = SAMPLES_DIR / "sp500.csv"
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +102,35 @@ def test_an_unreachable_scheduler_gets_a_plain_message(real_cluster, monkeypatch
             cluster.get_client()
     finally:
         cluster.close()
+
+
+def cli(*arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "core.forecast", *arguments],
+        cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT * 2,
+    )  # fmt: skip
+
+
+def test_the_cli_fits_on_the_cluster_and_names_the_worker(two_workers, tmp_path):
+    quick = ["--lookback", "10", "--epochs", "1", "--units", "8"]
+    predictions = tmp_path / "predictions.csv"
+    train = cli("train", str(SAMPLE), *quick, "--scheduler", two_workers.address,
+                "--predictions", str(predictions))  # fmt: skip
+    assert train.returncode == 0, train.stderr
+    assert json.loads(train.stdout)["worker"] in two_workers.workers
+    assert predictions.read_text().startswith("date,")  # written here, not on the worker
+    walk = cli("backtest", str(SAMPLE), *quick, "--folds", "2", "--progress",
+               "--scheduler", two_workers.address)  # fmt: skip
+    assert walk.returncode == 0, walk.stderr
+    assert json.loads(walk.stdout)["worker"] in two_workers.workers
+    assert "fold 2/2 epoch 1/1" in walk.stderr  # the worker's progress, printed here
+    here = cli("train", str(SAMPLE), *quick)
+    assert here.returncode == 0, here.stderr
+    assert json.loads(here.stdout)["worker"] is None
+
+
+def test_the_cli_says_plainly_when_no_scheduler_answers():
+    run = cli("train", str(SAMPLE), "--scheduler", f"tcp://127.0.0.1:{free_port()}")
+    assert run.returncode == 2
+    assert run.stderr.startswith("error: No Dask scheduler answers at tcp://127.0.0.1:")
+    assert "Traceback" not in run.stderr
