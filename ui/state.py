@@ -27,8 +27,8 @@ SESSION_REPORT = "session_report"  # that training's report
 USE_SESSION_MODEL = "use_session_model"  # also the toggle's widget key
 BATCH_KEY = "batch_key"  # (file id, column, model id) the batch scores belong to
 BATCH_SCORES = "batch_scores"  # the batch's positive probabilities
-# jobs besides the forecast training: the handle and why the last one failed (message, retry)
 FORECAST_RETRY = "forecast_retry"  # whether a Retry can help the failed training
+# the other jobs; why each one's last run failed is kept under the key + "_message"
 BACKTEST_JOB = "backtest_job"  # (handle, settings) of the running backtest
 SENTIMENT_JOB = "sentiment_job"  # the running "Train your own" training
 
