@@ -55,6 +55,7 @@ def test_a_training_runs_on_a_worker_of_the_named_cluster(two_workers):
     job = jobs.submit(report.train_run, random_walk_prices(), tiny_settings(), name="forecast")
     result = job.result(TIMEOUT)
     assert result["model"].epochs_run_ == 1
+    job.progress()  # fetches the worker's address too
     assert job.worker() in two_workers.workers
 
 
@@ -64,8 +65,8 @@ def test_a_job_whose_worker_is_killed_runs_again_on_the_other(two_workers):
     first = job.worker()
     two_workers.kill(first)
     assert job.result(TIMEOUT) == 400
-    assert job.retried() and job.worker() != first
     assert job.progress() == list(range(1, 401))  # the retry's own progress, from its start
+    assert job.retried() and job.worker() != first
 
 
 def test_a_job_lost_twice_says_so_and_the_page_offers_retry(two_workers):
@@ -76,6 +77,7 @@ def test_a_job_lost_twice_says_so_and_the_page_offers_retry(two_workers):
     while not job.retried():
         assert time.monotonic() < deadline, "the job was not started again"
         time.sleep(0.1)
+        job.progress()
     two_workers.kill(job.worker())
     assert job.wait(TIMEOUT)
     message, retry = jobs.failure(job.error())

@@ -49,7 +49,7 @@ def counted(limit: int, progress, halt):
 
 def wait_until_started(job, timeout: float = TIMEOUT) -> None:
     deadline = time.monotonic() + timeout
-    while not job.started():
+    while not (job.progress() is not None and job.started()):
         assert time.monotonic() < deadline, "no worker took the job"
         time.sleep(0.1)
 
@@ -60,7 +60,7 @@ def test_work_runs_in_a_worker_process_and_gives_its_result_and_progress():
     pid = job.result(TIMEOUT)
     assert pid != os.getpid()  # not in the web server's process
     assert job.done() and job.error() is None
-    assert job.progress() == ["half"]
+    assert job.progress() == ["half"]  # which also fetches the worker's address
     assert job.worker() in cluster.get_client().scheduler_info(n_workers=-1)["workers"]
     assert not job.retried()
 
@@ -188,3 +188,15 @@ def test_time_limit_reads_seconds_and_refuses_nonsense(monkeypatch):
     monkeypatch.setenv(cluster.TIME_LIMIT_ENV, "soon")
     with pytest.raises(ValueError, match="in seconds"):
         cluster.time_limit()
+
+
+def niceness(*, report, should_stop):
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+@needs_cluster
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="Linux threads only")
+def test_a_job_runs_below_the_web_servers_cpu_priority():
+    # the embedded cluster's workers start with this process's niceness
+    here = os.getpriority(os.PRIO_PROCESS, 0)
+    assert jobs.submit(niceness).result(TIMEOUT) == min(19, here + jobs.DEFAULT_NICENESS)

@@ -15,6 +15,7 @@ import streamlit as st
 from core import jobs
 
 POLL_SECONDS = 0.5  # how often the panel reads the job's progress
+AHEAD_EVERY = 4  # polls between two counts of the jobs ahead of a waiting one
 
 
 def waiting_text(ahead: int) -> str:
@@ -59,12 +60,13 @@ def panel(
                 "Stop", key=stop_key, icon=":material/stop_circle:", on_click=job.stop,
                 help=stop_help,
             )  # fmt: skip
-        drawn = -1
+        drawn, polls = -1, 0
         while True:
             finished = job.done()
             updates = job.progress()
             if not finished and not job.started():
-                waiting.info(waiting_text(job.ahead()), icon=":material/hourglass_top:")
+                if polls % AHEAD_EVERY == 0:  # a scheduler query: not on every poll
+                    waiting.info(waiting_text(job.ahead()), icon=":material/hourglass_top:")
             elif job.retried():
                 waiting.warning(
                     "The worker running your training stopped; it started again on another worker.",
@@ -75,7 +77,7 @@ def panel(
             # the bar is redrawn on every poll: a click reaches a running script only at its
             # next Streamlit call, and Stop must not wait for the end of an epoch
             draw(updates, bar, curve if len(updates) != drawn else None, note)
-            drawn = len(updates)
+            drawn, polls = len(updates), polls + 1
             if finished:
                 break
             time.sleep(POLL_SECONDS)

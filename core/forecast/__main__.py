@@ -210,6 +210,7 @@ def _on_cluster(args: argparse.Namespace) -> dict:
     if error is not None:
         raise error if isinstance(error, ValueError) else ValueError(jobs.failure(error)[0])
     result = job.result()
+    job.progress()  # the last fetch, with the worker's address
     text = result.pop("predictions_csv", None)
     if predictions and text is not None:
         try:
