@@ -328,7 +328,9 @@ def run_backtest(series, settings: dict) -> None:
     )
     if st.button("Run the backtest", key="run_backtest", icon=":material/replay:"):
         start_backtest(series, settings)
-    collect_backtest()
+    finished = collect_backtest()
+    if finished:  # the bar as the job left it, in the run that shows its result
+        st.progress(finished[-1].fraction, finished[-1].text)
     running = state.job(state.BACKTEST_JOB)
     if running is not None:
         ui_jobs.panel(
@@ -357,17 +359,19 @@ def start_backtest(series, settings: dict) -> None:
         state.set_job(state.BACKTEST_JOB, (job, dict(settings)))
 
 
-def collect_backtest() -> None:
-    """Turn a finished backtest job into the latest backtest, or into why it failed."""
+def collect_backtest() -> list:
+    """Turn a finished backtest job into the latest backtest, or into why it failed; return
+    its progress reports (none when no job finished)."""
     running = state.job(state.BACKTEST_JOB)
     if running is None or not running[0].done():
-        return
+        return []
     job, settings = state.pop_job(state.BACKTEST_JOB)
     error = job.error()
     if error is not None:
         state.set_job_message(state.BACKTEST_JOB, jobs.failure(error))
-        return
+        return []
     state.set_forecast_backtest(job.result(), settings)
+    return job.progress()
 
 
 def draw_backtest_progress(updates: list, bar, curve, note) -> None:
