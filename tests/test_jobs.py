@@ -200,3 +200,11 @@ def test_a_job_runs_below_the_web_servers_cpu_priority():
     # the embedded cluster's workers start with this process's niceness
     here = os.getpriority(os.PRIO_PROCESS, 0)
     assert jobs.submit(niceness).result(TIMEOUT) == min(19, here + jobs.DEFAULT_NICENESS)
+
+
+def test_a_waiting_job_reads_its_place_in_plain_words():
+    from ui.jobs import waiting_text
+
+    assert waiting_text(1).startswith("1 training ahead of yours;")
+    assert waiting_text(2).startswith("2 trainings ahead of yours;")
+    assert waiting_text(0).startswith("Waiting for a worker")

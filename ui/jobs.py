@@ -64,20 +64,24 @@ def panel(
         while True:
             finished = job.done()
             updates = job.progress()
+            # the bar is redrawn on every poll: a click reaches a running script only at its
+            # next Streamlit call, and Stop must not wait for the end of an epoch
             if not finished and not job.started():
                 if polls % AHEAD_EVERY == 0:  # a scheduler query: not on every poll
                     waiting.info(waiting_text(job.ahead()), icon=":material/hourglass_top:")
-            elif job.retried():
-                waiting.warning(
-                    "The worker running your training stopped; it started again on another worker.",
-                    icon=":material/restart_alt:",
-                )
+                bar.progress(0.0, "Waiting for a worker…")
             else:
-                waiting.empty()
-            # the bar is redrawn on every poll: a click reaches a running script only at its
-            # next Streamlit call, and Stop must not wait for the end of an epoch
-            draw(updates, bar, curve if len(updates) != drawn else None, note)
-            drawn, polls = len(updates), polls + 1
+                if job.retried():
+                    waiting.warning(
+                        "The worker running your training stopped; it started again on another "
+                        "worker.",
+                        icon=":material/restart_alt:",
+                    )
+                else:
+                    waiting.empty()
+                draw(updates, bar, curve if len(updates) != drawn else None, note)
+                drawn = len(updates)
+            polls += 1
             if finished:
                 break
             time.sleep(POLL_SECONDS)
