@@ -394,8 +394,12 @@ def soak_section(soak: dict) -> list[str]:
         "",
         "Browser sessions each upload their own price file and train at once (default settings) "
         "while one more scores reviews and a viewer loads the home page every 3 s; all on this "
-        "machine, the server under `nice -n 10`. *Before*: trainings ran inside the web server; "
-        "*after*: they run as jobs on the embedded Dask cluster (one worker on 2 cores).",
+        "machine, the server under `nice -n 10`. *Before*: trainings ran inside the web server "
+        "(commit 0aa4fcb, served from a `git archive` of it with `--app-root`); *after*: they run "
+        "as jobs on the embedded Dask cluster (one worker on 2 cores). The 10 headless Chromium "
+        "instances of the harness run on the same 2 cores, beside other work (the load average "
+        "below), so the viewer's times are the machine's as much as the app's; both runs saw the "
+        "same conditions, one right after the other.",
         "",
     ]
     rows = []
