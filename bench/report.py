@@ -398,8 +398,8 @@ def soak_section(soak: dict) -> list[str]:
         "(commit 0aa4fcb, served from a `git archive` of it with `--app-root`); *after*: they run "
         "as jobs on the embedded Dask cluster (one worker on 2 cores). The 10 headless Chromium "
         "instances of the harness run on the same 2 cores, beside other work (the load average "
-        "below), so the viewer's times are the machine's as much as the app's; both runs saw the "
-        "same conditions, one right after the other.",
+        "below), so the viewer's times are the machine's as much as the app's; the two runs ran "
+        "one right after the other.",
         "",
     ]
     rows = []
