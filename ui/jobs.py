@@ -3,6 +3,10 @@
 The panel polls the job inside this script run and redraws in place, then reruns the app once
 the job has ended so the page collects its result. A click (Stop, or any widget) ends this run
 and the next one picks the job up again. The work runs on a Dask worker, never in this process.
+
+A timed ``st.fragment`` would work too now: the ``keras.backend.clear_session()`` Streamlit
+calls after each (fragment) run no longer reaches a training in another process. The in-run
+poll is kept because an AppTest run then follows a job to its end, as the page tests expect.
 """
 
 from __future__ import annotations
