@@ -147,8 +147,9 @@ def _run(work: Callable, args: tuple, kwargs: dict, name: str, limit: float) -> 
     return result
 
 
-def _queued(dask_scheduler, prefix: str) -> list[str]:
-    """On the scheduler: the keys of the unfinished jobs, oldest first."""
+def queued_keys(dask_scheduler, prefix: str = PREFIX) -> list[str]:
+    """The keys of the unfinished jobs, oldest first; run on the scheduler
+    (``client.run_on_scheduler(queued_keys)``)."""
     active = {"waiting", "queued", "no-worker", "processing"}
     return sorted(
         str(task.key)
@@ -230,7 +231,7 @@ class DaskJob:
         self.progress()
         if self.done() or self.started():
             return 0
-        keys = self._client.run_on_scheduler(_queued, prefix=PREFIX)
+        keys = self._client.run_on_scheduler(queued_keys)
         return sum(key < self._key for key in keys)
 
     def done(self) -> bool:

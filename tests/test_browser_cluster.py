@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 
 import pytest
 
@@ -27,6 +28,8 @@ def cluster_app(tmp_path_factory):
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
     with running_cluster(workers=2) as running, pytest.MonkeyPatch.context() as patch:
         patch.setenv(cluster.SCHEDULER_ENV, running.address)
+        # a closed tab's session is dropped after this many seconds (Streamlit's default: 120)
+        patch.setenv("STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL", "2")
         with support.running_app(log_path=log) as url:
             yield running, url
         cluster.close()
@@ -53,3 +56,20 @@ def test_a_training_waits_its_turn_then_runs_on_a_cluster_worker(cluster_app, br
     loaded = cluster.get_client().run(lambda: "tensorflow" in sys.modules)
     assert set(loaded) == set(running.workers) and any(loaded.values())
     page.context.close()
+
+
+def test_closing_the_tab_cancels_its_training(cluster_app, browser):
+    running, url = cluster_app
+    page = browser.new_context(viewport=support.VIEWPORT).new_page()
+    page.goto(f"{url}/forecast?sample=sp500&lookback=60&epochs=100&units=64&layers=2")
+    page.get_by_role("button", name="Train the LSTM").wait_for(timeout=120_000)
+    support.wait_until_idle(page)
+    page.get_by_role("button", name="Train the LSTM").click()
+    page.get_by_text(re.compile(r"Epoch \d+ of 100")).first.wait_for(timeout=TRAIN_TIMEOUT_MS)
+    client = cluster.get_client()
+    assert client.run_on_scheduler(jobs.queued_keys)  # the training runs
+    page.context.close()
+    deadline = time.monotonic() + 45  # a 100-epoch training takes minutes
+    while client.run_on_scheduler(jobs.queued_keys):
+        assert time.monotonic() < deadline, "the closed tab's training still runs"
+        time.sleep(1)
