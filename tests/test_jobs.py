@@ -208,3 +208,25 @@ def test_a_waiting_job_reads_its_place_in_plain_words():
     assert waiting_text(1).startswith("1 training ahead of yours;")
     assert waiting_text(2).startswith("2 trainings ahead of yours;")
     assert waiting_text(0).startswith("Waiting for a worker")
+
+
+@needs_cluster
+def test_train_your_own_as_a_job_stops_and_comes_back_with_its_model():
+    from core.progress import EpochReport
+    from core.sentiment import ModelSettings
+    from core.sentiment import data as reviews
+
+    texts, labels = reviews.bundled_subset(600)
+    settings = ModelSettings(
+        vocabulary_size=1_000, sequence_length=30, lstm_units=4, ngram_features=0, epochs=50
+    )
+    job = jobs.submit(
+        jobs.Adapted("core.sentiment.train:train_session_model"), texts, labels, settings
+    )
+    wait_until_started(job)
+    job.stop()  # while it reads the reviews and builds the model, before its first epoch ends
+    model, report = job.result(TIMEOUT * 2)
+    # the stop ended the first epoch early; early stopping alone needs two epochs at least
+    assert len(report["history"]["loss"]) == 1
+    assert [p for p in job.progress() if isinstance(p, EpochReport)][-1].epoch == 1
+    assert model.predict_proba(["A wonderful film.", "Dull."]).shape == (2,)
