@@ -113,6 +113,8 @@ def main() -> None:
             with contextlib.suppress(KeyboardInterrupt):
                 while True:
                     time.sleep(3600)
+            # Ctrl-C reaches the whole terminal group: don't let a second one cut the clean-up short
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 if __name__ == "__main__":
