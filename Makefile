@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench screenshots fuzz soak session-memory clean
+.PHONY: run cluster test test-fast lint bench screenshots fuzz soak session-memory clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -29,6 +29,12 @@ $(AXE): package.json package-lock.json
 # sessions (bench/session_memory.py, 50 sessions: +0.4 MB per session instead of +1.8 MB).
 run: $(STAMP)
 	MALLOC_ARENA_MAX=2 $(BIN)/streamlit run app.py
+
+# A real Dask cluster on 127.0.0.1 (`dask scheduler` and two single-thread `dask worker`
+# processes, tests/cluster_support.py) and the app training on it through LSTM_LAB_SCHEDULER,
+# as docs/DEPLOY.md sets it up across machines. Ctrl-C stops the app, the workers and the scheduler.
+cluster: $(STAMP)
+	MALLOC_ARENA_MAX=2 $(BIN)/python -m tests.cluster_support --workers 2 --app
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -54,11 +60,12 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	$(BIN)/python -m tests.fuzz_loaders --count 10000 --bombs
 
-# 4 browser sessions training at once plus one scoring reviews, against one server; then ten
-# trainings in one session (server memory growth) and interrupted trainings.
+# 8 browser sessions training at once plus one scoring reviews and a viewer timing page loads,
+# against one server (its trainings on the embedded Dask cluster); then ten trainings in one
+# session (server memory growth) and interrupted trainings. Niced: it shares the machine.
 soak: $(STAMP)
-	$(BIN)/python -m tests.soak --trainers 4
-	$(BIN)/python -m tests.long_session --trainings 10
+	nice -n 10 $(BIN)/python -m tests.soak --trainers 8
+	nice -n 10 $(BIN)/python -m tests.long_session --trainings 10
 
 # Needs Debian's chromium (apt-get install -y chromium); rewrites docs/images/*.png.
 screenshots: $(STAMP)

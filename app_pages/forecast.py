@@ -139,7 +139,7 @@ if presenting:
 
 if train_now:
     ui_forecast.start_training(loaded.series, settings)
-ui_forecast.training_area(settings)
+ui_forecast.training_area(settings, loaded.series)
 if not presenting:
     ui_forecast.render_history()
     ui_forecast.run_backtest(loaded.series, settings)

@@ -109,7 +109,9 @@ def train_tab() -> None:
     else:
         size = 0
         upload = st.file_uploader("Labelled CSV", type=["csv", "gz"], key="train_csv")
-    if st.button("Train", key="train_button", type="primary"):
+    clicked = st.button("Train", key="train_button", type="primary")
+    view.collect_training()
+    if view.training_failure() or clicked:
         try:
             if upload is not None:
                 frame = reviews.read_review_csv(upload.getvalue(), upload.name)
@@ -118,15 +120,12 @@ def train_tab() -> None:
                 texts, labels = reviews.bundled_subset(size)
             else:
                 raise ValueError("Upload a labelled CSV first, or pick the bundled sample.")
-            from core.sentiment.train import train_session_model  # imports TensorFlow
-
-            progress = view.training_progress()
-            model, result = train_session_model(texts, labels, settings, progress=progress)
         except ValueError as error:
             st.error(str(error))
             return
-        state.set_session_model(model, result)
-        st.rerun()  # so every tab scores with the new model at once
+        view.start_training(texts, labels, settings)
+        st.rerun()  # the next run shows the job's panel alone
+    view.follow_training()
     result = state.session_report()
     if result is None:
         st.info(view.TRAINING_HINT)

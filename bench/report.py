@@ -441,6 +441,60 @@ def app_section(app: dict) -> list[str]:
     return out
 
 
+def soak_section(soak: dict) -> list[str]:
+    """``make soak``'s figures (written by ``tests/soak.py --record``), before and after."""
+    out = [
+        "## Soak: many users at once",
+        "",
+        "Browser sessions each upload their own price file and train at once (default settings) "
+        "while one more scores reviews and a viewer loads the home page every 3 s; all on this "
+        "machine, the server under `nice -n 10`. *Before*: trainings ran inside the web server "
+        "(commit 0aa4fcb, served from a `git archive` of it with `--app-root`); *after*: they run "
+        "as jobs on the embedded Dask cluster (one worker on 2 cores). The 10 headless Chromium "
+        "instances of the harness run on the same 2 cores, beside other work (the load average "
+        "below), so the viewer's times are the machine's as much as the app's; the two runs ran "
+        "one right after the other.",
+        "",
+    ]
+    rows = []
+    for label in ("before", "after"):
+        run = soak.get(label)
+        if run is None:
+            continue
+        rows.append([
+            label, run["measured_at"], f"{run['sessions_ok']} of {run['sessions']}",
+            fmt(run["median_s"], suffix=" s"), fmt(run["p95_s"], suffix=" s"),
+            fmt(run["max_s"], suffix=" s"), fmt(run.get("server_rss_start_mb"), 0, " MB"),
+            fmt(run.get("server_rss_peak_mb"), 0, " MB"),
+            fmt(run.get("children_rss_peak_mb"), 0, " MB"), fmt(run["seconds"], 0, " s"),
+        ])  # fmt: skip
+    header = ["Run", "Measured", "Sessions OK", "Viewer median", "Viewer p95", "Viewer max",
+              "Server RSS start", "Server RSS peak", "Workers RSS peak", "Wall time"]  # fmt: skip
+    out += [table(header, rows), ""]
+    for label in ("before", "after"):
+        run = soak.get(label)
+        if run is not None and run.get("server_rss_by_trainings_mb"):
+            steps = ", ".join(f"{k}: {v:.0f}" for k, v in run["server_rss_by_trainings_mb"].items())
+            out.append(f"- {label}: server RSS (MB) by trainings finished: {steps}.")
+    for label in ("before", "after"):
+        if label in soak:
+            out.append(f"- {label}: `{soak[label]['command']}` (load average "
+                       f"{soak[label]['load_average']:.1f} at the end).")  # fmt: skip
+    after = soak.get("after")
+    if after is not None:
+        rows = [
+            ["Viewer median ≤ 1.5 s", fmt(after["median_s"], suffix=" s"),
+             verdict(after["median_s"] is not None and after["median_s"] <= 1.5)],
+            ["Viewer p95 ≤ 3 s", fmt(after["p95_s"], suffix=" s"),
+             verdict(after["p95_s"] is not None and after["p95_s"] <= 3.0)],
+            ["Every training finishes with its own data",
+             f"{after['sessions_ok']} of {after['sessions']}",
+             verdict(after["sessions_ok"] == after["sessions"])],
+        ]  # fmt: skip
+        out += ["", *targets_block(rows)]
+    return out + [""]
+
+
 def run_lines(results: dict) -> list[str]:
     """When and how long: the last complete run, and any later single-section refresh."""
     lines = []
@@ -564,6 +618,8 @@ def markdown(results: dict) -> str:
         out += app_section(results["app"])
     if results.get("ingest", {}).get("available"):
         out += ingest_section(results["ingest"])
+    if "soak" in results:
+        out += soak_section(results["soak"])
     out += [
         "## Commands",
         "",

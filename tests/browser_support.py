@@ -62,16 +62,17 @@ def running_app(log_path: Path | None = None, timeout: float = 60.0) -> Iterator
 
 @contextlib.contextmanager
 def serving(
-    log_path: Path | None = None, timeout: float = 60.0
+    log_path: Path | None = None, timeout: float = 60.0, root: Path = ROOT
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Like :func:`running_app`, but also yield the server process (to measure its memory)."""
+    """Like :func:`running_app`, but also yield the server process (to measure its memory);
+    ``root`` serves another checkout's app (to measure an older version the same way)."""
     port = free_port()
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "app.py"),
+        str(root / "app.py"),
         "--server.port",
         str(port),
         "--server.address",
@@ -82,7 +83,7 @@ def serving(
         "false",
     ]
     log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, cwd=root, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(url, process, timeout)

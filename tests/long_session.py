@@ -47,7 +47,7 @@ def train_and_wait(page, run: int) -> None:
 def finish_another_training(page) -> None:
     """Train once more; interrupted runs may or may not have counted, so match any run line."""
     page.get_by_role("button", name="Train the LSTM").click()
-    page.get_by_text("Preparing windows").first.wait_for(timeout=60_000)
+    page.get_by_text("Training the LSTM…").first.wait_for(timeout=60_000)  # its job panel
     page.get_by_text(": trained").first.wait_for(timeout=TRAIN_TIMEOUT_MS)
     support.wait_until_idle(page)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable
 
 import streamlit as st
@@ -13,9 +12,9 @@ from core.forecast import backtest, charts, frequency, prices, report, trading_d
 from core.forecast import export as forecast_export
 from core.progress import EpochReport, PhaseReport
 from ui import explain as ui_explain
+from ui import jobs as ui_jobs
 from ui import state
 
-POLL_SECONDS = 0.5  # how often the training panel reads the job's progress
 HELP = {
     "lookback": "How many past days (or hours, weeks: the data's own steps) the LSTM reads "
     "before each prediction (its number of steps).",
@@ -185,16 +184,20 @@ def settings_form(setup: dict, spacing: frequency.Frequency = frequency.DAILY) -
 
 
 def start_training(series, settings: dict) -> None:
-    """Start a training job for this session; a training it still runs is stopped first."""
+    """Start a training job for this session; a training it still runs is cancelled first."""
     old = state.pop_forecast_job()
     if old is not None:
-        old.stop()
-    state.set_forecast_message(None)
-    state.set_forecast_job(jobs.submit(report.train_run, series, dict(settings), name="forecast"))
+        old.cancel()
+    job, message = ui_jobs.submit(report.train_run, series, dict(settings), name="forecast")
+    state.set_forecast_message(message)
+    state.set_job_retry(state.FORECAST_RETRY, False)
+    if job is not None:
+        state.set_forecast_job(job)
 
 
-def training_area(settings: dict) -> None:
-    """The running training's panel, or the latest result (or why the last training failed)."""
+def training_area(settings: dict, series=None) -> None:
+    """The running training's panel, or the latest result (or why the last training failed,
+    with a Retry button when trying again can help)."""
     collect_training()
     if state.forecast_job() is not None:
         training_panel()
@@ -202,6 +205,10 @@ def training_area(settings: dict) -> None:
     message = state.forecast_message()
     if message:
         st.error(message)
+        retry = state.job_retry(state.FORECAST_RETRY) and series is not None
+        if retry and st.button("Retry", key="retry_training", icon=":material/replay:"):
+            start_training(series, settings)
+            st.rerun()
     result = state.forecast_result()
     if result is not None:
         render_result(result, settings)
@@ -222,12 +229,9 @@ def collect_training() -> None:
     state.pop_forecast_job()
     error = job.error()
     if error is not None:
-        state.set_forecast_message(
-            str(error)
-            if isinstance(error, ValueError)
-            else f"The training failed ({type(error).__name__}: {error}). Press **Train the "
-            "LSTM** to try again; if it fails again, lower the units or the lookback."
-        )
+        message, retry = jobs.failure(error)
+        state.set_forecast_message(message)
+        state.set_job_retry(state.FORECAST_RETRY, retry)
         return
     result = job.result()
     model, evaluation, check = result["model"], result["evaluation"], result["check"]
@@ -239,43 +243,13 @@ def collect_training() -> None:
     state.set_forecast_result(result)
 
 
-def _stop_training() -> None:
-    job = state.forecast_job()
-    if job is not None:
-        job.stop()
-
-
 def training_panel() -> None:
-    """The running training's progress, live learning curve and Stop button, until it ends.
-
-    This script run polls the job and redraws in place rather than a timed ``st.fragment``:
-    Streamlit calls ``keras.backend.clear_session()`` after every script run, fragment runs
-    included, and doing that every second under a training in another thread slowed it to a
-    crawl. A click (Stop, or any widget) ends this run; the next one picks the job up again.
-    """
-    job = state.forecast_job()
-    with st.container(border=True):
-        st.markdown("**Training the LSTM…**")
-        bar, note, curve = st.empty(), st.empty(), st.empty()
-        if job.stopping():
-            note.caption("Stopping after the current batch; the best epoch so far is kept.")
-        else:
-            note.button(
-                "Stop", key="stop_training", icon=":material/stop_circle:", on_click=_stop_training,
-                help="End the training now and keep its best epoch so far.",
-            )  # fmt: skip
-        drawn = -1
-        while True:
-            finished = job.done()
-            updates = job.progress()
-            # the bar is redrawn on every poll: a click reaches a running script only at its
-            # next Streamlit call, and Stop must not wait for the end of an epoch
-            draw_progress(updates, bar, curve if len(updates) != drawn else None, note)
-            drawn = len(updates)
-            if finished:
-                break
-            time.sleep(POLL_SECONDS)
-    st.rerun()  # the next run collects the result and draws it
+    """The running training's place in the queue, progress, live learning curve and Stop
+    button, until it ends (see :func:`ui.jobs.panel`)."""
+    ui_jobs.panel(
+        state.forecast_job(), "Training the LSTM…", draw_progress, "stop_training",
+        "End the training now and keep its best epoch so far.",
+    )  # fmt: skip
 
 
 def draw_progress(updates: list, bar, curve, note) -> None:
@@ -488,18 +462,59 @@ def run_backtest(series, settings: dict) -> None:
         "as long as one training with these settings."
     )
     if st.button("Run the backtest", key="run_backtest", icon=":material/replay:"):
-        bar = st.progress(0.0, text="Fold 1")
-        try:
-            result = backtest.walk_forward(
-                series,
-                progress=lambda r: bar.progress(r.fraction, r.text),
-                **{key: int(settings[key]) for key in ("lookback", "units", "layers", "seed")},
-            )
-        except ValueError as error:
-            st.error(str(error))
-            return
-        state.set_forecast_backtest(result, settings)
+        start_backtest(series, settings)
+    finished = collect_backtest()
+    if finished:  # the bar as the job left it, in the run that shows its result
+        st.progress(finished[-1].fraction, finished[-1].text)
+    running = state.job(state.BACKTEST_JOB)
+    if running is not None:
+        ui_jobs.panel(
+            running[0], "Running the backtest…", draw_backtest_progress, "stop_backtest",
+            "End each remaining fold's training early, keeping its best epoch.",
+        )  # fmt: skip
+    failed = state.job_message(state.BACKTEST_JOB)
+    if failed is not None:
+        st.error(failed[0])
+        if failed[1] and st.button("Retry", key="retry_backtest", icon=":material/replay:"):
+            start_backtest(series, settings)
+            st.rerun()
     render_backtest(state.forecast_backtest(), series, settings)
+
+
+def start_backtest(series, settings: dict) -> None:
+    """Submit the walk-forward backtest as this session's job, cancelling one still running."""
+    old = state.pop_job(state.BACKTEST_JOB)
+    if old is not None:
+        old[0].cancel()
+    params = {key: int(settings[key]) for key in ("lookback", "units", "layers", "seed")}
+    work = jobs.Adapted(backtest.walk_forward)
+    job, message = ui_jobs.submit(work, series, name="backtest", **params)
+    state.set_job_message(state.BACKTEST_JOB, None if job else (message, False))
+    if job is not None:
+        state.set_job(state.BACKTEST_JOB, (job, dict(settings)))
+
+
+def collect_backtest() -> list:
+    """Turn a finished backtest job into the latest backtest, or into why it failed; return
+    its progress reports (none when no job finished)."""
+    running = state.job(state.BACKTEST_JOB)
+    if running is None or not running[0].done():
+        return []
+    job, settings = state.pop_job(state.BACKTEST_JOB)
+    error = job.error()
+    if error is not None:
+        state.set_job_message(state.BACKTEST_JOB, jobs.failure(error))
+        return []
+    state.set_forecast_backtest(job.result(), settings)
+    return job.progress()
+
+
+def draw_backtest_progress(updates: list, bar, curve, note) -> None:
+    """The backtest's progress bar: the fold and epoch the latest report names."""
+    if updates:
+        bar.progress(updates[-1].fraction, updates[-1].text)
+    else:
+        bar.progress(0.0, "Fold 1: preparing…")
 
 
 def render_backtest(stored: dict | None, series, settings: dict) -> None:

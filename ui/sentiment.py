@@ -3,13 +3,13 @@
 import re
 import uuid
 import weakref
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from core import explain as explain_model
+from core import jobs
 from core.glossary import glossary_markdown
 from core.progress import EpochReport
 from core.sentiment import (
@@ -31,6 +31,8 @@ from core.sentiment import explain as review_steps
 from core.sentiment.metrics import classification_metrics
 from core.sentiment.text import Explanation, WordContribution
 from ui import explain as ui_explain
+from ui import jobs as ui_jobs
+from ui import state
 
 # the colour key is drawn by the same function as the review, so it matches in either theme;
 # its made-up pushes carry no hover text
@@ -341,19 +343,68 @@ def score_with_progress(model, texts: list[str]) -> np.ndarray:
     return probabilities
 
 
-def training_progress() -> Callable[[EpochReport], None]:
-    """A progress bar and live accuracy curves; returns the callback training reports to."""
-    bar = st.progress(0.0, text="Training…")
-    curves = st.empty()
-    history: dict[str, list[float]] = {}
+def draw_training(updates: list, bar, curve, note) -> None:
+    """The training job's progress bar and (unless ``curve`` is None) its live accuracy curves."""
+    epochs = [update for update in updates if isinstance(update, EpochReport)]
+    if not epochs:
+        bar.progress(0.0, text="Reading the reviews and building the model…")
+        return
+    bar.progress(epochs[-1].fraction, text=f"Epoch {epochs[-1].epoch} of {epochs[-1].epochs}")
+    if curve is not None:
+        history: dict[str, list[float]] = {}
+        for epoch in epochs:
+            for name, value in epoch.logs.items():
+                history.setdefault(name, []).append(value)
+        curve.plotly_chart(charts.training_curves(history), key=f"live_curves_{len(epochs)}")
 
-    def progress(report: EpochReport) -> None:
-        for name, value in report.logs.items():
-            history.setdefault(name, []).append(value)
-        bar.progress(report.fraction, text=f"Epoch {report.epoch} of {report.epochs}")
-        curves.plotly_chart(charts.training_curves(history))
 
-    return progress
+def start_training(texts: list[str], labels, settings: ModelSettings) -> None:
+    """Submit "Train your own" as this session's job, cancelling one it still runs."""
+    old = state.pop_job(state.SENTIMENT_JOB)
+    if old is not None:
+        old.cancel()
+    # named by path: importing the training module here would load TensorFlow's training
+    # code into the web server for nothing
+    work = jobs.Adapted("core.sentiment.train:train_session_model")
+    job, message = ui_jobs.submit(work, texts, labels, settings, name="sentiment")
+    state.set_job_message(state.SENTIMENT_JOB, None if job else (message, False))
+    if job is not None:
+        state.set_job(state.SENTIMENT_JOB, job)
+
+
+def collect_training() -> None:
+    """A finished training job becomes the session's model (and the page reruns with it), or
+    the reason it failed."""
+    job = state.job(state.SENTIMENT_JOB)
+    if job is None or not job.done():
+        return
+    state.pop_job(state.SENTIMENT_JOB)
+    error = job.error()
+    if error is not None:
+        state.set_job_message(state.SENTIMENT_JOB, jobs.failure(error))
+        return
+    state.set_session_model(*job.result())
+    st.rerun()  # so every tab scores with the new model at once
+
+
+def training_failure() -> bool:
+    """Why the last training failed, with a Retry button when trying again can help; returns
+    whether Retry was pressed."""
+    failed = state.job_message(state.SENTIMENT_JOB)
+    if failed is None:
+        return False
+    st.error(failed[0])
+    return failed[1] and st.button("Retry", key="retry_train", icon=":material/replay:")
+
+
+def follow_training() -> None:
+    """The running training's queue place, progress, curves and Stop button, until it ends."""
+    job = state.job(state.SENTIMENT_JOB)
+    if job is not None:
+        ui_jobs.panel(
+            job, "Training your model…", draw_training, "stop_train",
+            "End the training now and keep its best epoch so far.",
+        )  # fmt: skip
 
 
 def batch_results(frame: pd.DataFrame, column: str, probabilities, model_name: str) -> None:

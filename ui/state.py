@@ -29,6 +29,10 @@ SESSION_REPORT = "session_report"  # that training's report
 USE_SESSION_MODEL = "use_session_model"  # also the toggle's widget key
 BATCH_KEY = "batch_key"  # (file id, column, model id) the batch scores belong to
 BATCH_SCORES = "batch_scores"  # the batch's positive probabilities
+FORECAST_RETRY = "forecast_retry"  # whether a Retry can help the failed training
+# the other jobs; why each one's last run failed is kept under the key + "_message"
+BACKTEST_JOB = "backtest_job"  # (handle, settings) of the running backtest
+SENTIMENT_JOB = "sentiment_job"  # the running "Train your own" training
 
 
 # --- forecast: training job and results ---------------------------------------------------
@@ -183,3 +187,44 @@ def set_batch_scores(key: tuple, scores: Any) -> None:
     """Keep a batch's probabilities, tagged with what they were scored for."""
     st.session_state[BATCH_KEY] = key
     st.session_state[BATCH_SCORES] = scores
+
+
+# --- jobs (backtest, sentiment training) ----------------------------------------------------
+
+
+def job(key: str) -> Any | None:
+    """What the page keeps for its running job under ``key`` (e.g. ``BACKTEST_JOB``), or None."""
+    return st.session_state.get(key)
+
+
+def set_job(key: str, value: Any) -> None:
+    """Keep the page's running job under ``key``."""
+    st.session_state[key] = value
+
+
+def pop_job(key: str) -> Any | None:
+    """Forget the job under ``key`` and return it (None when there was none)."""
+    return st.session_state.pop(key, None)
+
+
+def job_message(key: str) -> tuple[str, bool] | None:
+    """Why the last job under ``key`` failed and whether a Retry can help, or None."""
+    return st.session_state.get(f"{key}_message")
+
+
+def set_job_message(key: str, failure: tuple[str, bool] | None) -> None:
+    """Set (or, with None, clear) why the last job under ``key`` failed."""
+    if failure is None:
+        st.session_state.pop(f"{key}_message", None)
+    else:
+        st.session_state[f"{key}_message"] = failure
+
+
+def job_retry(key: str) -> bool:
+    """Whether the flag under ``key`` (e.g. ``FORECAST_RETRY``) says a Retry can help."""
+    return bool(st.session_state.get(key))
+
+
+def set_job_retry(key: str, retry: bool) -> None:
+    """Set the flag under ``key`` saying whether a Retry can help."""
+    st.session_state[key] = retry

@@ -1,13 +1,19 @@
 """Command line for the forecaster: ``python -m core.forecast inspect|train|backtest FILE ...``.
 
 Prints one JSON object on stdout. Bad input exits with status 2 and one line on stderr.
+``train`` and ``backtest`` fit in this process, or with ``--scheduler tcp://host:8786`` as a job
+on that Dask cluster; their JSON's ``"worker"`` is the address of the worker that ran the fit
+(null in this process).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
+from pathlib import Path
 
 from core import forecast
 from core.forecast import backtest, prices
@@ -54,6 +60,10 @@ def _model_arguments(command: argparse.ArgumentParser, epochs: int) -> None:
     command.add_argument("--layers", type=int, default=forecast.DEFAULT_LAYERS)
     command.add_argument("--seed", type=int, default=forecast.DEFAULT_SEED)
     command.add_argument("--level", type=float, default=forecast.DEFAULT_LEVEL, help="band level")
+    command.add_argument(
+        "--scheduler", default=None,
+        help="fit as a job on the Dask cluster at this address (tcp://host:8786) instead of here",
+    )  # fmt: skip
 
 
 def _source_arguments(command: argparse.ArgumentParser) -> None:
@@ -158,23 +168,23 @@ def _train(args: argparse.Namespace) -> dict:
     }
 
 
-def _backtest(args: argparse.Namespace) -> dict:
+def _print_fold(update: backtest.FoldReport) -> None:
+    logs = update.epoch.logs
+    print(
+        f"fold {update.fold}/{update.folds} epoch {update.epoch.epoch}/{update.epoch.epochs} "
+        f"val_loss {logs.get('val_loss', float('nan')):.4f}",
+        file=sys.stderr,
+    )
+
+
+def _backtest(args: argparse.Namespace, progress=None) -> dict:
     loaded = _load(args)
-
-    def report(update: backtest.FoldReport) -> None:
-        logs = update.epoch.logs
-        print(
-            f"fold {update.fold}/{update.folds} epoch {update.epoch.epoch}/{update.epoch.epochs} "
-            f"val_loss {logs.get('val_loss', float('nan')):.4f}",
-            file=sys.stderr,
-        )
-
     result = backtest.walk_forward(
         loaded.series,
         folds=args.folds,
         total_test_share=args.test_share,
         level=args.level,
-        progress=report if args.progress else None,
+        progress=progress or (_print_fold if args.progress else None),
         lookback=args.lookback,
         epochs=args.epochs,
         units=args.units,
@@ -188,12 +198,68 @@ def _backtest(args: argparse.Namespace) -> dict:
     return {"column": loaded.column, "settings": settings, **result.as_dict()}
 
 
+def run_on_worker(args: argparse.Namespace, data: bytes, report, should_stop) -> dict:
+    """A ``train`` or ``backtest`` as a cluster job: the file's bytes travel with it (the worker
+    may be another machine), the predictions CSV comes back as text."""
+    with tempfile.TemporaryDirectory() as folder:
+        args.file = str(Path(folder) / Path(args.file).name)
+        Path(args.file).write_bytes(data)
+        wanted = getattr(args, "predictions", None)
+        if wanted:
+            args.predictions = str(Path(folder) / "predictions.csv")
+        if args.command == "train":
+            result = _train(args)
+        else:
+            result = _backtest(args, progress=report)
+        if wanted:
+            result["predictions_csv"] = Path(args.predictions).read_text()
+    return result
+
+
+def _on_cluster(args: argparse.Namespace) -> dict:
+    """Run ``args``' command as a job on the cluster at ``--scheduler``; print a backtest's
+    progress here when asked."""
+    from core import cluster, jobs
+
+    os.environ[cluster.SCHEDULER_ENV] = args.scheduler
+    predictions = getattr(args, "predictions", None)
+    data = Path(args.file).read_bytes()
+    # named by path: run as ``python -m``, this module is __main__, which pickles by value
+    work = jobs.Adapted("core.forecast.__main__:run_on_worker", progress="report")
+    job = jobs.submit(work, args, data, name=f"cli-{args.command}")
+    printed = 0
+    while not job.wait(0.5):
+        updates = job.progress()
+        for update in updates[printed:] if args.command == "backtest" and args.progress else []:
+            _print_fold(update)
+        printed = len(updates)
+    error = job.error()
+    if error is not None:
+        raise error if isinstance(error, ValueError) else ValueError(jobs.failure(error)[0])
+    result = job.result()
+    job.progress()  # the last fetch, with the worker's address
+    text = result.pop("predictions_csv", None)
+    if predictions and text is not None:
+        try:
+            Path(predictions).write_text(text)
+        except OSError as error:
+            raise ValueError(
+                f"Cannot write predictions to {predictions}: {error.strerror}."
+            ) from None
+    return result | {"worker": job.worker()}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the process exit status."""
     args = _parser().parse_args(argv)
     try:
         command = {"inspect": _inspect, "train": _train, "backtest": _backtest}[args.command]
-        result = command(args)
+        if getattr(args, "scheduler", None):
+            result = _on_cluster(args)
+        else:
+            result = command(args)
+            if args.command != "inspect":
+                result["worker"] = None  # fitted in this process
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

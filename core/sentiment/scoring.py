@@ -111,6 +111,11 @@ class SentimentModel:
             reduce_retracing=True,
         )
 
+    def __reduce__(self):
+        # a training job's model travels from its Dask worker as the Keras model alone (which
+        # pickles through Keras's saving format); the traced scoring function is rebuilt
+        return type(self), (self.model_,)
+
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         """Return the probability that each review is positive, in the order given."""
         texts = [str(text) for text in texts]

@@ -184,6 +184,7 @@ def train_model(
     progress: Callable | None = None,
     log: Callable[[str], object] | None = None,
     train_weights: np.ndarray | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> TrainingResult:
     """Train the end-to-end sentiment model.
 
@@ -199,6 +200,8 @@ def train_model(
         Receives an :class:`core.progress.EpochReport` after each epoch.
     log : callable, optional
         Receives one line per step of the n-gram fit.
+    should_stop : callable, optional
+        Polled after each batch; True ends the training, keeping its best epoch.
 
     Returns
     -------
@@ -270,7 +273,7 @@ def train_model(
     dataset, steps = length_bucketed_batches(train_features, train_labels, weights=train_weights)
     callbacks = [
         keras.callbacks.EarlyStopping(monitor="val_loss", patience=1, restore_best_weights=True),
-        keras_progress_callback(progress, settings.epochs),
+        keras_progress_callback(progress, settings.epochs, should_stop),
     ]
     history = training_model.fit(
         dataset,
@@ -347,6 +350,7 @@ def train_session_model(
     labels,
     settings: ModelSettings,
     progress: Callable | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> tuple[SentimentModel, dict]:
     """Train a model on a user's labelled reviews, split three ways (see :func:`session_split`).
 
@@ -383,6 +387,7 @@ def train_session_model(
         labels[validation],
         settings,
         progress=progress,
+        should_stop=should_stop,
     )
     model = SentimentModel(result.model)
     report = {
