@@ -146,7 +146,7 @@ def extra_features(extras: pd.DataFrame | None, index: pd.DatetimeIndex) -> dict
             day_range[(high <= 0) | (low <= 0) | ~np.isfinite(day_range)] = np.nan
             features["range"] = day_range[1:]
         if "volume" in frame.columns:
-            volume = frame["volume"].to_numpy(np.float64)
+            volume = frame["volume"].to_numpy(np.float64, copy=True)
             volume[volume < 0] = np.nan
             change = np.diff(np.log1p(volume))
             change[~np.isfinite(change)] = np.nan

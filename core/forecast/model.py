@@ -187,6 +187,8 @@ class Forecaster:
         split = chronological_split(len(returns), self.lookback, self.test_share, self.test_days)
         features, notes = _usable_features(extra_features(extras, prices.index), split.train_end)
         self.inputs_, self.input_notes_ = ("returns", *features), notes
+        # the raw columns, on the prices' days, for the export's check window
+        self.extras_ = None if extras is None else extras.reindex(prices.index)
 
         mean, std, extra_scaling, scaled = _scaled_inputs(returns, features, split.train_end)
         train_x, train_y = _windows(scaled, self.lookback, range(self.lookback, split.train_end))
