@@ -219,3 +219,26 @@ def test_exported_range_model_matches_every_test_prediction(with_range, table):
     predicted = model.predict(window, verbose=0)
     expected = with_range.evaluate().predictions["lstm"].to_numpy()
     np.testing.assert_allclose(predicted[-len(expected) :], expected, rtol=1e-6)
+
+
+# -- the page ----------------------------------------------------------------------------------
+def test_the_page_says_which_inputs_the_lstm_read():
+    from tests.test_forecast_page import open_page, train, upload
+
+    at = open_page()  # the S&P 500 sample has High and Low
+    at.slider(key="epochs").set_value(1)
+    at.slider(key="lookback").set_value(10)
+    train(at)
+    assert not at.exception and not at.error
+    captions = [caption.value for caption in at.caption]
+    assert any(
+        c.startswith("The LSTM read daily returns and the day's high–low range.") for c in captions
+    )
+    assert at.session_state["forecast_result"]["model"].inputs_ == ("returns", "range")
+
+    closes = turbulent_table(260)["Close"]
+    at = upload(at, "close_only.csv", as_csv(closes.to_frame()))
+    train(at)
+    assert not at.exception and not at.error
+    assert "The LSTM read daily returns." in [caption.value for caption in at.caption]
+    assert at.session_state["forecast_result"]["model"].inputs_ == ("returns",)

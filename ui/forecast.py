@@ -184,13 +184,18 @@ def settings_form(setup: dict, spacing: frequency.Frequency = frequency.DAILY) -
         )
 
 
-def start_training(series, settings: dict) -> None:
-    """Start a training job for this session; a training it still runs is stopped first."""
+def start_training(series, settings: dict, extras=None) -> None:
+    """Start a training job for this session; a training it still runs is stopped first.
+
+    ``extras``: the file's High/Low columns for the LSTM to read too (see ``train_run``).
+    """
     old = state.pop_forecast_job()
     if old is not None:
         old.stop()
     state.set_forecast_message(None)
-    state.set_forecast_job(jobs.submit(report.train_run, series, dict(settings), name="forecast"))
+    state.set_forecast_job(
+        jobs.submit(report.train_run, series, dict(settings), name="forecast", extras=extras)
+    )
 
 
 def training_area(settings: dict) -> None:
@@ -305,6 +310,8 @@ def draw_progress(updates: list, bar, curve, note) -> None:
 def render_result(result: dict, settings: dict) -> None:
     model, evaluation, check = result["model"], result["evaluation"], result["check"]
     st.markdown(f":material/check_circle: {result['status']}")
+    if result.get("inputs"):
+        st.caption(result["inputs"])
     if result["settings"] != settings:
         st.warning("These results are from other settings or data; press **Train the LSTM**.")
     if model.stopped_:
@@ -479,7 +486,7 @@ def render_history() -> None:
         st.rerun()
 
 
-def run_backtest(series, settings: dict) -> None:
+def run_backtest(series, settings: dict, extras=None) -> None:
     """The walk-forward backtest: run on request, then the latest one is shown."""
     st.subheader("Walk-forward backtest")
     st.caption(
@@ -493,6 +500,7 @@ def run_backtest(series, settings: dict) -> None:
             result = backtest.walk_forward(
                 series,
                 progress=lambda r: bar.progress(r.fraction, r.text),
+                extras=extras,
                 **{key: int(settings[key]) for key in ("lookback", "units", "layers", "seed")},
             )
         except ValueError as error:
