@@ -229,7 +229,9 @@ def paired_epoch_ratios(article: ArticleForecaster, ours: forecast.Forecaster, r
     return pairs
 
 
-def bench_series(series: pd.Series, settings: Settings = FULL) -> dict:
+def bench_series(
+    series: pd.Series, settings: Settings = FULL, extras: pd.DataFrame | None = None
+) -> dict:
     """Train ours and both article variants on one price series and compare them.
 
     Returns a dict of raw measurements and the ratios computed from them in this run.
@@ -244,7 +246,7 @@ def bench_series(series: pd.Series, settings: Settings = FULL) -> dict:
 
     ours = forecast.Forecaster(epochs=settings.ours_epochs)
     last_epoch_end[0] = time.perf_counter()
-    ours.fit(series, progress=on_epoch)
+    ours.fit(series, progress=on_epoch, extras=extras)  # the product reads High/Low by default
     # the first entry also holds windowing and model building: only the steady epochs count
     evaluation = ours.evaluate()
     test = evaluation.predictions
@@ -341,7 +343,8 @@ def run(quick: bool = False, samples: dict[str, Path] | None = None, log=print) 
     results = {"settings": settings.__dict__, "samples": {}}
     for name, path in samples.items():
         log(f"forecast: {name} ({path.name})")
-        sample = bench_series(load_prices_file(path).series, settings)
+        loaded = load_prices_file(path)
+        sample = bench_series(loaded.series, settings, forecast.extra_columns(loaded.table))
         sample["file"] = str(path.relative_to(SAMPLES_DIR.parents[1]))
         sample["targets"] = targets(sample)
         results["samples"][name] = sample
