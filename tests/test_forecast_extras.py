@@ -106,7 +106,7 @@ def test_the_range_is_read_and_scaled_on_training_days_only(table, with_range):
     extras = data.extra_columns(price_files.load_prices(as_csv(wild)).table)
     refit = Forecaster(**TINY).fit(wild["Close"].rename("Close"), extras=extras)
     assert refit.extra_scaling_["range"] == pytest.approx(with_range.extra_scaling_["range"])
-    assert refit.scaled_[-1, 1] > 5  # the test days do read the wild range
+    assert refit.scaled_inputs[-1, 1] > 5  # the test days do read the wild range
 
 
 def test_a_range_missing_on_some_days_reads_them_as_typical(table):
@@ -116,8 +116,8 @@ def test_a_range_missing_on_some_days_reads_them_as_typical(table):
     model = Forecaster(**TINY).fit(holes["Close"].rename("Close"), extras=extras)
     assert model.inputs_ == ("returns", "range") and model.input_notes_ == []
     # return i ends on day i + 1, so days 50..59 are returns 49..58
-    np.testing.assert_array_equal(model.scaled_[49:59, 1], 0.0)
-    assert np.all(np.isfinite(model.scaled_))
+    np.testing.assert_array_equal(model.scaled_inputs[49:59, 1], 0.0)
+    assert np.all(np.isfinite(model.scaled_inputs))
     assert np.isfinite(model.evaluate().skill_ratio)
 
 

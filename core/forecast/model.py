@@ -236,7 +236,7 @@ class Forecaster:
             if best.weights is not None:
                 model.set_weights(best.weights)
                 self.model_, self.mean_, self.std_ = model, mean, std
-                self.extra_scaling_, self.scaled_, self.features_ = extra_scaling, scaled, features
+                self.extra_scaling_, self.features_ = extra_scaling, features
                 self.series_, self.returns_, self.split_ = prices, returns, split
                 self.history_ = best.history
                 self.epochs_run_ = len(best.history["loss"])
@@ -308,7 +308,7 @@ class Forecaster:
             return None
         final = copy.copy(self)
         final.model_, final.mean_, final.std_ = model, mean, std
-        final.extra_scaling_, final.scaled_ = extra_scaling, scaled
+        final.extra_scaling_ = extra_scaling
         final.train_seconds_ = time.perf_counter() - started
         final.epochs_run_ = self.best_epoch_
         final.all_days_ = True
@@ -453,7 +453,7 @@ class Forecaster:
         """Next-day predictions on the test part, for the LSTM and persistence, with metrics."""
         self._require_fitted()
         split, returns = self.split_, self.returns_
-        test_x, _ = _windows(self.scaled_, self.lookback, range(split.val_end, len(returns)))
+        test_x, _ = _windows(self.scaled_inputs, self.lookback, range(split.val_end, len(returns)))
         predicted_returns = self.shrink_ * self._last_step_returns(test_x)
 
         prices = self.series_.to_numpy()
@@ -489,7 +489,7 @@ class Forecaster:
         """In-sample next-day predictions on the training part (for an optional chart layer)."""
         self._require_fitted()
         train_x, _ = _windows(
-            self.scaled_, self.lookback, range(self.lookback, self.split_.train_end)
+            self.scaled_inputs, self.lookback, range(self.lookback, self.split_.train_end)
         )
         target_idx = np.arange(self.lookback, self.split_.train_end) + 1
         prices = self.series_.to_numpy()
@@ -623,7 +623,7 @@ class Forecaster:
         """Scaled input windows, ``(origins, lookback, inputs)``, of the days before each origin
         (the index of its first unknown return)."""
         starts = np.asarray(origins)[:, None] - self.lookback + np.arange(self.lookback)
-        return self.scaled_[starts].astype("float32")
+        return self.scaled_inputs[starts].astype("float32")
 
     def _recursive_returns(self, windows: np.ndarray, horizon: int) -> np.ndarray:
         """Shrunk predicted log returns, ``(len(windows), horizon)``, feeding each step back in."""
@@ -670,6 +670,14 @@ class Forecaster:
         return np.stack(columns, axis=-1).astype("float32")[:, None, :]
 
     @property
+    def scaled_inputs(self) -> np.ndarray:
+        """Every day's inputs as the LSTM reads them, ``(len(returns_), len(inputs_))``: each
+        standardised with this model's scaling, the return first, a missing day as 0."""
+        return _apply_scaling(
+            self.returns_, self.features_, self.mean_, self.std_, self.extra_scaling_
+        )
+
+    @property
     def range_feedback(self) -> float | None:
         """Average high–low range per standard deviation of return on the scaling days: what
         multi-day forecasts multiply the forecast scale by to set a future day's range."""
@@ -693,7 +701,7 @@ class Forecaster:
     def latest_window_steps(self) -> pd.DataFrame:
         """The most recent window and the model's per-step next-day predictions (many-to-many)."""
         self._require_fitted()
-        window = self.scaled_[None, -self.lookback :].astype("float32")
+        window = self.scaled_inputs[None, -self.lookback :].astype("float32")
         output = np.asarray(self.model_(window, training=False))
         step_returns = self.shrink_ * (output[0, :, 0].astype(np.float64) * self.std_ + self.mean_)
         prices = self.series_.to_numpy()[-self.lookback :]
@@ -810,12 +818,25 @@ def _scaled_inputs(
     0, the scaled training mean: a typical day.
     """
     mean, std = float(returns[:end].mean()), float(returns[:end].std()) or 1.0
-    columns, scaling = [(returns - mean) / std], {}
+    scaling = {}
     for name, values in features.items():
         known = values[:end][np.isfinite(values[:end])]
         scaling[name] = (float(known.mean()), float(known.std()) or 1.0)
+    return mean, std, scaling, _apply_scaling(returns, features, mean, std, scaling)
+
+
+def _apply_scaling(
+    returns: np.ndarray,
+    features: dict[str, np.ndarray],
+    mean: float,
+    std: float,
+    scaling: dict[str, tuple[float, float]],
+) -> np.ndarray:
+    """The scaled inputs, ``(len(returns), 1 + extras)``; a missing extra value becomes 0."""
+    columns = [(returns - mean) / std]
+    for name, values in features.items():
         columns.append(np.nan_to_num((values - scaling[name][0]) / scaling[name][1], nan=0.0))
-    return mean, std, scaling, np.stack(columns, axis=-1)
+    return np.stack(columns, axis=-1)
 
 
 def _windows(scaled: np.ndarray, lookback: int, last_targets: range):
