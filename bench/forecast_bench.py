@@ -180,14 +180,15 @@ class OursEpochs:
     def __init__(self, model: forecast.Forecaster):
         import keras
 
-        scaled = (model.returns_ - model.mean_) / model.std_
+        scaled = model.scaled_inputs  # (days, inputs): the return first, then e.g. the range
         split, lookback = model.split_, model.lookback
-        self.train = forecast.many_to_many_windows(
-            scaled, lookback, range(lookback, split.train_end)
-        )
-        self.validation = forecast.many_to_many_windows(
-            scaled, lookback, range(split.train_end, split.val_end)
-        )
+
+        def windows(targets: range) -> tuple:
+            inputs, following = forecast.many_to_many_windows(scaled, lookback, targets)
+            return inputs[..., 0], following[..., :1, 0]  # every input; the next return
+
+        self.train = windows(range(lookback, split.train_end))
+        self.validation = windows(range(split.train_end, split.val_end))
         self.trainer = keras.models.clone_model(model.model_)
         self.trainer.set_weights(model.model_.get_weights())
         learning_rate = getattr(forecast, "LEARNING_RATE", 1e-3)
