@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.forecast import Forecaster, data, report
+from core.forecast import Forecaster, backtest, data, report
 from core.forecast import __main__ as forecast_cli
 from core.forecast import export as forecast_export
 from core.forecast import prices as price_files
@@ -165,6 +165,16 @@ def test_train_run_and_refit_keep_the_range_and_say_so(table):
     assert result["final"].inputs_ == ("returns", "range")
     assert result["inputs"].startswith("The LSTM read daily returns and the day's high–low range.")
     assert len(result["check"].band) == 3
+
+
+def test_the_backtest_reads_the_range_in_every_fold(table):
+    extras = data.extra_columns(price_files.load_prices(as_csv(table)).table)
+    series = table["Close"].rename("Close")
+    result = backtest.walk_forward(series, folds=2, total_test_share=0.3, extras=extras, **TINY)
+    assert result.inputs == ("returns", "range")
+    assert result.as_dict()["inputs"] == ["returns", "range"]
+    plain = backtest.walk_forward(series, folds=2, total_test_share=0.3, **TINY)
+    assert plain.inputs == ("returns",)
 
 
 # -- the CLI -----------------------------------------------------------------------------------
