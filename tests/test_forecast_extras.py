@@ -160,7 +160,11 @@ def test_volume_is_read_only_when_asked(table):
 def test_train_run_and_refit_keep_the_range_and_say_so(table):
     extras = data.extra_columns(price_files.load_prices(as_csv(table)).table)
     result = report.train_run(
-        table["Close"].rename("Close"), tiny_settings(), lambda _: None, lambda: False, extras
+        table["Close"].rename("Close"),
+        tiny_settings(),
+        lambda _: None,
+        lambda: False,
+        extras=extras,
     )
     assert result["final"].inputs_ == ("returns", "range")
     assert result["inputs"].startswith("The LSTM read daily returns and the day's high–low range.")

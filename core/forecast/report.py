@@ -411,6 +411,7 @@ def train_run(
     settings: Mapping,
     report,
     should_stop,
+    *,
     extras: pd.DataFrame | None = None,
 ) -> dict:
     """Train a Forecaster with the page's settings and build everything its results show.
