@@ -7,6 +7,7 @@ never interrupts it, and Stop ends it within a batch while keeping its best epoc
 
 import streamlit as st
 
+from core.forecast import data as forecast_data
 from core.forecast import presentation, prices, report
 from core.paths import SAMPLES
 from ui import explain as ui_explain
@@ -137,9 +138,11 @@ st.query_params.from_dict(query | ({"ticker": loaded.ticker} if loaded.ticker el
 if presenting:
     st.subheader(presentation.title_line(settings))
 
+# the day's high–low range, when the file has High and Low, is read too (see Forecaster.fit)
+extras = forecast_data.extra_columns(loaded.table)
 if train_now:
-    ui_forecast.start_training(loaded.series, settings)
-ui_forecast.training_area(settings, loaded.series)
+    ui_forecast.start_training(loaded.series, settings, extras)
+ui_forecast.training_area(settings, loaded.series, extras)
 if not presenting:
     ui_forecast.render_history()
-    ui_forecast.run_backtest(loaded.series, settings)
+    ui_forecast.run_backtest(loaded.series, settings, extras)

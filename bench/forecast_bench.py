@@ -180,14 +180,15 @@ class OursEpochs:
     def __init__(self, model: forecast.Forecaster):
         import keras
 
-        scaled = (model.returns_ - model.mean_) / model.std_
+        scaled = model.scaled_inputs  # (days, inputs): the return first, then e.g. the range
         split, lookback = model.split_, model.lookback
-        self.train = forecast.many_to_many_windows(
-            scaled, lookback, range(lookback, split.train_end)
-        )
-        self.validation = forecast.many_to_many_windows(
-            scaled, lookback, range(split.train_end, split.val_end)
-        )
+
+        def windows(targets: range) -> tuple:
+            inputs, following = forecast.many_to_many_windows(scaled, lookback, targets)
+            return inputs[..., 0], following[..., :1, 0]  # every input; the next return
+
+        self.train = windows(range(lookback, split.train_end))
+        self.validation = windows(range(split.train_end, split.val_end))
         self.trainer = keras.models.clone_model(model.model_)
         self.trainer.set_weights(model.model_.get_weights())
         learning_rate = getattr(forecast, "LEARNING_RATE", 1e-3)
@@ -229,7 +230,9 @@ def paired_epoch_ratios(article: ArticleForecaster, ours: forecast.Forecaster, r
     return pairs
 
 
-def bench_series(series: pd.Series, settings: Settings = FULL) -> dict:
+def bench_series(
+    series: pd.Series, settings: Settings = FULL, extras: pd.DataFrame | None = None
+) -> dict:
     """Train ours and both article variants on one price series and compare them.
 
     Returns a dict of raw measurements and the ratios computed from them in this run.
@@ -244,7 +247,7 @@ def bench_series(series: pd.Series, settings: Settings = FULL) -> dict:
 
     ours = forecast.Forecaster(epochs=settings.ours_epochs)
     last_epoch_end[0] = time.perf_counter()
-    ours.fit(series, progress=on_epoch)
+    ours.fit(series, progress=on_epoch, extras=extras)  # the product reads High/Low by default
     # the first entry also holds windowing and model building: only the steady epochs count
     evaluation = ours.evaluate()
     test = evaluation.predictions
@@ -341,7 +344,8 @@ def run(quick: bool = False, samples: dict[str, Path] | None = None, log=print) 
     results = {"settings": settings.__dict__, "samples": {}}
     for name, path in samples.items():
         log(f"forecast: {name} ({path.name})")
-        sample = bench_series(load_prices_file(path).series, settings)
+        loaded = load_prices_file(path)
+        sample = bench_series(loaded.series, settings, forecast.extra_columns(loaded.table))
         sample["file"] = str(path.relative_to(SAMPLES_DIR.parents[1]))
         sample["targets"] = targets(sample)
         results["samples"][name] = sample

@@ -50,11 +50,16 @@ def series_bytes() -> dict[str, tuple[str, bytes]]:
     }
 
 
-def bench_series(series: pd.Series, epochs: int = forecast.DEFAULT_EPOCHS) -> dict:
-    """Train the default forecaster on one series and score every method on its test part."""
+def bench_series(
+    series: pd.Series, epochs: int = forecast.DEFAULT_EPOCHS, extras: pd.DataFrame | None = None
+) -> dict:
+    """Train the default forecaster on one series and score every method on its test part.
+
+    ``extras``: the file's High/Low columns, which the product reads by default.
+    """
     started = time.perf_counter()
     cpu_before = cpu_seconds()
-    model = forecast.Forecaster(epochs=epochs).fit(series)
+    model = forecast.Forecaster(epochs=epochs).fit(series, extras=extras)
     train_cpu = cpu_seconds() - cpu_before
     evaluation = model.evaluate()
     check = model.horizon_check(HORIZON)
@@ -65,6 +70,7 @@ def bench_series(series: pd.Series, epochs: int = forecast.DEFAULT_EPOCHS) -> di
         "test_days": len(evaluation.predictions),
         "test_first_date": str(evaluation.predictions.index[0].date()),
         "test_last_date": str(evaluation.predictions.index[-1].date()),
+        "inputs": list(model.inputs_),
         "epochs_run": model.epochs_run_,
         "train_seconds": model.train_seconds_,
         "train_cpu_seconds": train_cpu,
@@ -130,8 +136,11 @@ def run(quick: bool = False, log=print) -> dict:
         if quick and name != "sp500":
             continue
         log(f"volatility: {name} ({source})")
+        loaded = load_prices(raw)
         sample = bench_series(
-            load_prices(raw).series, epochs=3 if quick else forecast.DEFAULT_EPOCHS
+            loaded.series,
+            epochs=3 if quick else forecast.DEFAULT_EPOCHS,
+            extras=forecast.extra_columns(loaded.table),
         )
         sample["source"] = source
         results["samples"][name] = sample

@@ -183,19 +183,24 @@ def settings_form(setup: dict, spacing: frequency.Frequency = frequency.DAILY) -
         )
 
 
-def start_training(series, settings: dict) -> None:
-    """Start a training job for this session; a training it still runs is cancelled first."""
+def start_training(series, settings: dict, extras=None) -> None:
+    """Start a training job for this session; a training it still runs is cancelled first.
+
+    ``extras``: the file's High/Low columns for the LSTM to read too (see ``train_run``).
+    """
     old = state.pop_forecast_job()
     if old is not None:
         old.cancel()
-    job, message = ui_jobs.submit(report.train_run, series, dict(settings), name="forecast")
+    job, message = ui_jobs.submit(
+        report.train_run, series, dict(settings), name="forecast", extras=extras
+    )
     state.set_forecast_message(message)
     state.set_job_retry(state.FORECAST_RETRY, False)
     if job is not None:
         state.set_forecast_job(job)
 
 
-def training_area(settings: dict, series=None) -> None:
+def training_area(settings: dict, series=None, extras=None) -> None:
     """The running training's panel, or the latest result (or why the last training failed,
     with a Retry button when trying again can help)."""
     collect_training()
@@ -207,7 +212,7 @@ def training_area(settings: dict, series=None) -> None:
         st.error(message)
         retry = state.job_retry(state.FORECAST_RETRY) and series is not None
         if retry and st.button("Retry", key="retry_training", icon=":material/replay:"):
-            start_training(series, settings)
+            start_training(series, settings, extras)
             st.rerun()
     result = state.forecast_result()
     if result is not None:
@@ -279,6 +284,8 @@ def draw_progress(updates: list, bar, curve, note) -> None:
 def render_result(result: dict, settings: dict) -> None:
     model, evaluation, check = result["model"], result["evaluation"], result["check"]
     st.markdown(f":material/check_circle: {result['status']}")
+    if result.get("inputs"):
+        st.caption(result["inputs"])
     if result["settings"] != settings:
         st.warning("These results are from other settings or data; press **Train the LSTM**.")
     if model.stopped_:
@@ -453,7 +460,7 @@ def render_history() -> None:
         st.rerun()
 
 
-def run_backtest(series, settings: dict) -> None:
+def run_backtest(series, settings: dict, extras=None) -> None:
     """The walk-forward backtest: run on request, then the latest one is shown."""
     st.subheader("Walk-forward backtest")
     st.caption(
@@ -462,7 +469,7 @@ def run_backtest(series, settings: dict) -> None:
         "as long as one training with these settings."
     )
     if st.button("Run the backtest", key="run_backtest", icon=":material/replay:"):
-        start_backtest(series, settings)
+        start_backtest(series, settings, extras)
     finished = collect_backtest()
     if finished:  # the bar as the job left it, in the run that shows its result
         st.progress(finished[-1].fraction, finished[-1].text)
@@ -476,19 +483,19 @@ def run_backtest(series, settings: dict) -> None:
     if failed is not None:
         st.error(failed[0])
         if failed[1] and st.button("Retry", key="retry_backtest", icon=":material/replay:"):
-            start_backtest(series, settings)
+            start_backtest(series, settings, extras)
             st.rerun()
     render_backtest(state.forecast_backtest(), series, settings)
 
 
-def start_backtest(series, settings: dict) -> None:
+def start_backtest(series, settings: dict, extras=None) -> None:
     """Submit the walk-forward backtest as this session's job, cancelling one still running."""
     old = state.pop_job(state.BACKTEST_JOB)
     if old is not None:
         old[0].cancel()
     params = {key: int(settings[key]) for key in ("lookback", "units", "layers", "seed")}
     work = jobs.Adapted(backtest.walk_forward)
-    job, message = ui_jobs.submit(work, series, name="backtest", **params)
+    job, message = ui_jobs.submit(work, series, name="backtest", extras=extras, **params)
     state.set_job_message(state.BACKTEST_JOB, None if job else (message, False))
     if job is not None:
         state.set_job(state.BACKTEST_JOB, (job, dict(settings)))

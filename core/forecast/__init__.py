@@ -24,13 +24,23 @@ step is trained (a true many-to-many model). The next-day forecast is the last s
 direction of tomorrow's move is close to unpredictable, but its size is not (calm follows calm,
 storms follow storms): that is what the scale learns, and what the band follows.
 
+When the file has High and Low columns, each step also reads the day's high–low range
+``|log(high / low)|`` (on by default: it lowered the validation loss on every series tried); Volume,
+read as its daily log change, is optional and off by default (it did not help consistently). Each
+extra input is standardised with the training part's mean and standard deviation; a missing day
+reads as a typical one (0 once scaled), and an input missing on over half the training days or
+constant there is left out with a note. A file without them trains exactly as on returns alone.
+
 Daily returns are close to unpredictable. So that an LSTM with no real skill cannot do worse than
 "tomorrow = today", its predicted return is multiplied by a shrink factor in [0, 1] fitted by least
 squares on the validation part (never the test part). A shrink of 0 means the validation data showed
 no usable signal and the forecast falls back to persistence.
 
 The H-day future forecast is recursive: each predicted return is appended to the window and the
-model is asked again. Its k-day scale is exact aggregation of one-day variances along the way,
+model is asked again. A future day's high–low range is unknown: the recursion feeds back the
+forecast scale times the training days' average range per standard deviation of return (so a day
+forecast as wild as usual gets the usual range), and the average volume change. Its k-day scale
+is exact aggregation of one-day variances along the way,
 ``sqrt(sum of sigma_j**2)``; for the variances the recursion feeds back a move as large as the
 forecast scale (up and down in turn), as GARCH's multi-step formula does. The band is the path
 plus per-step multiples of that scale, the multiples calibrated on validation only: the quantiles
@@ -47,6 +57,7 @@ Streamlit rerun interrupts a script that way).
 
 from core.forecast.data import (
     DEFAULT_TEST_SHARE,
+    INPUT_NAMES,
     MIN_TEST_DAYS,
     MIN_TRAIN_WINDOWS,
     MIN_VALIDATION_DAYS,
@@ -54,6 +65,8 @@ from core.forecast.data import (
     Split,
     check_history,
     chronological_split,
+    extra_columns,
+    extra_features,
     log_returns,
     many_to_many_windows,
     required_rows,
@@ -113,9 +126,11 @@ __all__ = [
     "LEARNING_RATE", "METHODS", "MIN_BAND_SAMPLES", "MIN_TEST_DAYS", "MIN_TRAIN_WINDOWS",
     "MIN_VALIDATION_DAYS", "PATIENCE", "ROLLING_DAYS", "STEPS_PER_CALL", "TEST_NAME",
     "VALIDATION_SHARE", "DieboldMariano", "Evaluation", "Forecaster", "HorizonCheck",
-    "Persistence", "Split", "Verdict", "VolatilityCheck", "band_reading", "band_scores",
+    "INPUT_NAMES", "Persistence", "Split", "Verdict", "VolatilityCheck", "band_reading",
+    "band_scores",
     "chance_words", "check_history", "check_horizon", "chronological_split",
-    "conformal_multipliers", "coverage", "diebold_mariano", "error_quantiles",
+    "conformal_multipliers", "coverage", "diebold_mariano", "error_quantiles", "extra_columns",
+    "extra_features",
     "garch_variances", "gaussian_nll", "gaussian_nll_loss", "log_returns",
     "many_to_many_windows", "plain_reading", "qlike", "regression_metrics", "required_rows",
     "rolling_variances", "turbulence_reading", "verdict", "winkler_score",

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from core import forecast
-from core.forecast import backtest, prices
+from core.forecast import backtest, data, prices
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -64,6 +64,19 @@ def _model_arguments(command: argparse.ArgumentParser, epochs: int) -> None:
         "--scheduler", default=None,
         help="fit as a job on the Dask cluster at this address (tcp://host:8786) instead of here",
     )  # fmt: skip
+    command.add_argument(
+        "--no-range",
+        dest="use_range",
+        action="store_false",
+        help="read returns only, not the day's high-low range (read by default when the file "
+        "has High and Low)",
+    )
+    command.add_argument(
+        "--volume",
+        dest="use_volume",
+        action="store_true",
+        help="also read the day's change in volume (off by default: it did not help on validation)",
+    )
 
 
 def _source_arguments(command: argparse.ArgumentParser) -> None:
@@ -76,6 +89,11 @@ def _source_arguments(command: argparse.ArgumentParser) -> None:
 
 def _load(args: argparse.Namespace) -> prices.PriceData:
     return prices.load_prices_file(args.file, args.column, args.ticker, args.sheet)
+
+
+def _extras(args: argparse.Namespace, loaded: prices.PriceData):
+    """The High/Low/Volume columns the flags ask the LSTM to read, or None."""
+    return data.extra_columns(loaded.table, args.use_range, args.use_volume)
 
 
 def _moment(loaded: prices.PriceData, moment) -> str:
@@ -112,7 +130,7 @@ def _train(args: argparse.Namespace) -> dict:
         layers=args.layers,
         test_share=args.test_share,
         seed=args.seed,
-    ).fit(loaded.series)
+    ).fit(loaded.series, extras=_extras(args, loaded))
     evaluation = model.evaluate()
     check = model.horizon_check(args.horizon, args.level)
     # the forecast beyond the last date comes from a refit on every day (see refit_all)
@@ -139,6 +157,9 @@ def _train(args: argparse.Namespace) -> dict:
         "verdict": evaluation.verdict.as_dict(),
         "reading": evaluation.reading,
         "shrink": model.shrink_,
+        # what the LSTM read at each step, "returns" first, and why an asked input was left out
+        "inputs": list(model.inputs_),
+        "input_notes": list(model.input_notes_),
         "epochs_run": model.epochs_run_,
         "train_seconds": model.train_seconds_,
         "n_train": int(model.split_.train_end - model.lookback),
@@ -185,6 +206,7 @@ def _backtest(args: argparse.Namespace, progress=None) -> dict:
         total_test_share=args.test_share,
         level=args.level,
         progress=progress or (_print_fold if args.progress else None),
+        extras=_extras(args, loaded),
         lookback=args.lookback,
         epochs=args.epochs,
         units=args.units,

@@ -96,6 +96,7 @@ class Backtest:
     reading: str
     significance: Verdict  # the LSTM against persistence on the pooled test days
     horizon: int = forecast.DEFAULT_HORIZON  # the last day ahead whose band coverage folds report
+    inputs: tuple[str, ...] = ("returns",)  # what the LSTM read, as in Forecaster.inputs_
 
     @property
     def verdict(self) -> str:
@@ -162,6 +163,7 @@ class Backtest:
             },
             "reading": self.reading,
             "seconds": self.seconds,
+            "inputs": list(self.inputs),
         }
 
 
@@ -199,6 +201,7 @@ def walk_forward(
     horizon: int = forecast.DEFAULT_HORIZON,
     progress: Callable[[FoldReport], object] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    extras: pd.DataFrame | None = None,
     **forecaster_params,
 ) -> Backtest:
     """Run an expanding-window backtest of the LSTM against persistence.
@@ -219,6 +222,9 @@ def walk_forward(
         Receives a :class:`FoldReport` after every epoch of every fold.
     should_stop : callable, optional
         Passed to each fold's training: stops it early, keeping its best weights.
+    extras : pd.DataFrame, optional
+        High/Low (and Volume) columns each fold's LSTM reads besides the returns (see
+        :meth:`core.forecast.Forecaster.fit`); each fold scales them on its own training days.
     **forecaster_params
         ``lookback``, ``epochs``, ``units``, ``layers``, ``seed``, ``patience`` for each refit
         (``epochs`` defaults to ``DEFAULT_EPOCHS``).
@@ -249,7 +255,9 @@ def walk_forward(
         # prices[: end + 1] holds returns[:end]; the last end - start returns are the test block.
         model = forecast.Forecaster(test_days=end - start, **forecaster_params)
         try:
-            model.fit(series.iloc[: end + 1], progress=forward, should_stop=should_stop)
+            model.fit(
+                series.iloc[: end + 1], progress=forward, should_stop=should_stop, extras=extras
+            )
         except ValueError as error:
             raise ValueError(f"Fold {number} of {folds}: {error}") from None
         if progress is not None:
@@ -298,6 +306,7 @@ def walk_forward(
         reading=backtest_reading(results, ratio, coverage, level, test),
         significance=test,
         horizon=horizon,
+        inputs=model.inputs_,  # the last fold's; a fold leaves an input out only if it is bad
     )
 
 

@@ -16,8 +16,10 @@ import pandas as pd
 from core.forecast import frequency, trading_days
 from core.forecast.data import (
     DEFAULT_TEST_SHARE,
+    INPUT_NAMES,
     check_history,
     chronological_split,
+    extra_features,
     log_returns,
     many_to_many_windows,
 )
@@ -53,6 +55,9 @@ DROPOUT = 0.1
 # Bounds of the predicted log-scale, in units of the training returns' standard deviation: a
 # scale from e^-5 to e^3 times the usual move covers any market, and keeps the loss finite.
 LOG_SCALE_RANGE = (-5.0, 3.0)
+# An extra input is read only when the training days have it on at least this share of days
+# and it varies there; otherwise it could teach nothing and the LSTM reads returns only.
+MIN_KNOWN_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -139,6 +144,7 @@ class Forecaster:
         series: pd.Series,
         progress: ProgressFn | None = None,
         should_stop: Callable[[], bool] | None = None,
+        extras: pd.DataFrame | None = None,
     ) -> Forecaster:
         """Train on the training part of ``series``; keep validation for early stopping.
 
@@ -151,13 +157,21 @@ class Forecaster:
         should_stop : callable, optional
             Polled after every batch; returning True stops training and keeps the best weights so
             far. An exception raised by ``progress`` also keeps them before it propagates.
+        extras : pd.DataFrame, optional
+            The day's ``high`` and ``low`` (read as the high–low range) and/or ``volume``
+            (read as its daily change), on the series' dates (see
+            :func:`core.forecast.data.extra_columns`). Each is standardised with the training
+            part's mean and standard deviation; a missing day reads as a typical one. An input
+            known on under half the training days, or constant there, is left out with a note
+            in ``input_notes_``. Without extras the model reads returns only.
 
         Returns
         -------
         Forecaster
             ``self``, with ``model_``, ``mean_``, ``std_``, ``shrink_``, ``history_``, ``split_``,
-            ``series_``, ``epochs_run_``, ``best_epoch_``, ``stopped_``, ``train_seconds_`` and
-            ``all_days_`` (False: the test part was held out).
+            ``series_``, ``epochs_run_``, ``best_epoch_``, ``stopped_``, ``train_seconds_``,
+            ``all_days_`` (False: the test part was held out), ``inputs_`` (what the LSTM read,
+            ``"returns"`` first) and ``input_notes_``.
 
         Raises
         ------
@@ -171,22 +185,20 @@ class Forecaster:
             check_history(len(prices), self.lookback, self.test_share)
         returns = log_returns(prices.to_numpy())
         split = chronological_split(len(returns), self.lookback, self.test_share, self.test_days)
+        features, notes = _usable_features(extra_features(extras, prices.index), split.train_end)
+        self.inputs_, self.input_notes_ = ("returns", *features), notes
+        # the raw columns, on the prices' days, for the export's check window
+        self.extras_ = None if extras is None else extras.reindex(prices.index)
 
-        train_returns = returns[: split.train_end]
-        mean, std = float(train_returns.mean()), float(train_returns.std()) or 1.0
-        scaled = (returns - mean) / std
-        train_x, train_y = many_to_many_windows(
-            scaled, self.lookback, range(self.lookback, split.train_end)
-        )
-        val_x, val_y = many_to_many_windows(
-            scaled, self.lookback, range(split.train_end, split.val_end)
-        )
+        mean, std, extra_scaling, scaled = _scaled_inputs(returns, features, split.train_end)
+        train_x, train_y = _windows(scaled, self.lookback, range(self.lookback, split.train_end))
+        val_x, val_y = _windows(scaled, self.lookback, range(split.train_end, split.val_end))
 
         import keras
 
         keras.utils.set_random_seed(self.seed)
         model = self._build_model(keras)
-        shape = (self.lookback, self.units, self.layers)
+        shape = self._shape()
         trainer = _TRAINERS.lease(shape, lambda: self._compiled_trainer(keras))
         _reset_trainer(trainer, model)
         best = _best_weights_tracker(keras)
@@ -224,6 +236,7 @@ class Forecaster:
             if best.weights is not None:
                 model.set_weights(best.weights)
                 self.model_, self.mean_, self.std_ = model, mean, std
+                self.extra_scaling_, self.features_ = extra_scaling, features
                 self.series_, self.returns_, self.split_ = prices, returns, split
                 self.history_ = best.history
                 self.epochs_run_ = len(best.history["loss"])
@@ -257,15 +270,13 @@ class Forecaster:
         """
         self._require_fitted()
         returns = self.returns_
-        mean, std = float(returns.mean()), float(returns.std()) or 1.0
-        inputs, targets = many_to_many_windows(
-            (returns - mean) / std, self.lookback, range(self.lookback, len(returns))
-        )
+        mean, std, extra_scaling, scaled = _scaled_inputs(returns, self.features_, len(returns))
+        inputs, targets = _windows(scaled, self.lookback, range(self.lookback, len(returns)))
         import keras
 
         keras.utils.set_random_seed(self.seed)
         model = self._build_model(keras)
-        shape = (self.lookback, self.units, self.layers)
+        shape = self._shape()
         trainer = _TRAINERS.lease(shape, lambda: self._compiled_trainer(keras))
         _reset_trainer(trainer, model)
         stopped = []
@@ -297,6 +308,7 @@ class Forecaster:
             return None
         final = copy.copy(self)
         final.model_, final.mean_, final.std_ = model, mean, std
+        final.extra_scaling_ = extra_scaling
         final.train_seconds_ = time.perf_counter() - started
         final.epochs_run_ = self.best_epoch_
         final.all_days_ = True
@@ -362,13 +374,21 @@ class Forecaster:
             series = series.sort_index()
         return series.astype(np.float64)
 
+    def _shape(self) -> tuple:
+        """What a pooled trainer or predictor must match to take this model's weights."""
+        return (self.lookback, self.units, self.layers, len(self.inputs_))
+
     def _build_model(self, keras):
-        inputs = keras.Input(shape=(self.lookback, 1), name="scaled_returns")
+        channels = len(self.inputs_)
+        inputs = keras.Input(shape=(self.lookback, channels), name="scaled_returns")
         # The up and down parts of each return: their sum is the day's size, which is what
         # turbulence is made of, so the LSTM need not learn an absolute value from one input.
         ups = keras.layers.ReLU(name="up_moves")(inputs)
         downs = keras.layers.ReLU(name="down_moves")(keras.layers.Rescaling(-1.0)(inputs))
-        hidden = keras.layers.Concatenate(name="moves")([ups, downs])
+        # Extra inputs (channels after the return) also go in as they are: this is the layout
+        # the validation experiment that turned the range on measured.
+        parts = [ups, downs] if channels == 1 else [ups, downs, inputs]
+        hidden = keras.layers.Concatenate(name="moves")(parts)
         for layer in range(self.layers):
             hidden = keras.layers.LSTM(
                 self.units, return_sequences=True, dropout=DROPOUT, name=f"lstm_{layer + 1}"
@@ -399,7 +419,7 @@ class Forecaster:
         # recursive band check makes dozens of times. It runs on a pooled model of this shape
         # given these weights, so its traced function is reused by later fits rather than
         # traced (and kept by TensorFlow for good) once per fitted model.
-        shape = (self.lookback, self.units, self.layers)
+        shape = self._shape()
         predictor = _PREDICTORS.lease(shape, lambda: self._build_model(keras))
         try:
             predictor.set_weights(self.model_.get_weights())
@@ -433,9 +453,7 @@ class Forecaster:
         """Next-day predictions on the test part, for the LSTM and persistence, with metrics."""
         self._require_fitted()
         split, returns = self.split_, self.returns_
-        scaled = (returns - self.mean_) / self.std_
-        test_targets = range(split.val_end, len(returns))
-        test_x, _ = many_to_many_windows(scaled, self.lookback, test_targets)
+        test_x, _ = _windows(self.scaled_inputs, self.lookback, range(split.val_end, len(returns)))
         predicted_returns = self.shrink_ * self._last_step_returns(test_x)
 
         prices = self.series_.to_numpy()
@@ -470,9 +488,8 @@ class Forecaster:
     def fitted_train(self) -> pd.DataFrame:
         """In-sample next-day predictions on the training part (for an optional chart layer)."""
         self._require_fitted()
-        scaled = (self.returns_ - self.mean_) / self.std_
-        train_x, _ = many_to_many_windows(
-            scaled, self.lookback, range(self.lookback, self.split_.train_end)
+        train_x, _ = _windows(
+            self.scaled_inputs, self.lookback, range(self.lookback, self.split_.train_end)
         )
         target_idx = np.arange(self.lookback, self.split_.train_end) + 1
         prices = self.series_.to_numpy()
@@ -603,20 +620,20 @@ class Forecaster:
         )
 
     def _origin_windows(self, origins) -> np.ndarray:
-        """Scaled windows of the ``lookback`` returns before each origin (first unknown return)."""
-        scaled = (self.returns_ - self.mean_) / self.std_
+        """Scaled input windows, ``(origins, lookback, inputs)``, of the days before each origin
+        (the index of its first unknown return)."""
         starts = np.asarray(origins)[:, None] - self.lookback + np.arange(self.lookback)
-        return scaled[starts].astype("float32")
+        return self.scaled_inputs[starts].astype("float32")
 
     def _recursive_returns(self, windows: np.ndarray, horizon: int) -> np.ndarray:
         """Shrunk predicted log returns, ``(len(windows), horizon)``, feeding each step back in."""
         windows = np.array(windows, dtype="float32")
         out = np.empty((len(windows), horizon))
         for step in range(horizon):
-            predicted = self.shrink_ * self._last_step_returns(windows[..., None])
+            mean, scale = self._last_step(windows)
+            predicted = self.shrink_ * mean
             out[:, step] = predicted
-            fed_back = ((predicted - self.mean_) / self.std_).astype("float32")[:, None]
-            windows = np.concatenate([windows[:, 1:], fed_back], axis=1)
+            windows = np.concatenate([windows[:, 1:], self._fed_back(predicted, scale)], axis=1)
         return out
 
     def _recursive_variances(self, windows: np.ndarray, horizon: int) -> np.ndarray:
@@ -624,17 +641,56 @@ class Forecaster:
 
         Each step feeds back a move as large as its forecast scale, up and down in turn: the
         squared move then equals its expected value, as in GARCH's multi-step forecast (feeding
-        back the mean alone would show the LSTM a string of eerily calm days).
+        back the mean alone would show the LSTM a string of eerily calm days). Extra inputs
+        are fed back as :meth:`_fed_back` says.
         """
         windows = np.array(windows, dtype="float32")
         out = np.empty((len(windows), horizon))
         for step in range(horizon):
-            mean, scale = self._last_step(windows[..., None])
+            mean, scale = self._last_step(windows)
             out[:, step] = scale**2
             move = self.shrink_ * mean + (scale if step % 2 == 0 else -scale)
-            fed_back = ((move - self.mean_) / self.std_).astype("float32")[:, None]
-            windows = np.concatenate([windows[:, 1:], fed_back], axis=1)
+            windows = np.concatenate([windows[:, 1:], self._fed_back(move, scale)], axis=1)
         return out
+
+    def _fed_back(self, move: np.ndarray, scale: np.ndarray) -> np.ndarray:
+        """The scaled inputs, ``(len(move), 1, inputs)``, of a forecast day appended to a window.
+
+        A future day's high–low range is unknown: it is set to the forecast scale times the
+        training days' average range per standard deviation of return (``range_feedback``), so
+        a day forecast as wild as usual gets the usual range and a stormy one a wide range, as
+        the scale feedback above does for the move. A future day's volume change is set to the
+        training days' average (zero once scaled).
+        """
+        columns = [(move - self.mean_) / self.std_]
+        for name in self.inputs_[1:]:
+            mean, std = self.extra_scaling_[name]
+            future = scale * self.range_feedback if name == "range" else mean
+            columns.append((future - mean) / std * np.ones_like(move))
+        return np.stack(columns, axis=-1).astype("float32")[:, None, :]
+
+    @property
+    def scaled_inputs(self) -> np.ndarray:
+        """Every day's inputs as the LSTM reads them, ``(len(returns_), len(inputs_))``: each
+        standardised with this model's scaling, the return first, a missing day as 0."""
+        return _apply_scaling(
+            self.returns_, self.features_, self.mean_, self.std_, self.extra_scaling_
+        )
+
+    @property
+    def range_feedback(self) -> float | None:
+        """Average high–low range per standard deviation of return on the scaling days: what
+        multi-day forecasts multiply the forecast scale by to set a future day's range."""
+        if "range" not in self.extra_scaling_:
+            return None
+        return self.extra_scaling_["range"][0] / self.std_
+
+    @property
+    def inputs_reading(self) -> str:
+        """What the LSTM read, in words: "daily returns and the day's high–low range"."""
+        self._require_fitted()
+        words = [INPUT_NAMES[name] for name in self.inputs_]
+        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
     def _future_dates(self, horizon: int) -> pd.DatetimeIndex:
         """The next ``horizon`` days the series would trade: its weekdays less exchange holidays."""
@@ -645,8 +701,8 @@ class Forecaster:
     def latest_window_steps(self) -> pd.DataFrame:
         """The most recent window and the model's per-step next-day predictions (many-to-many)."""
         self._require_fitted()
-        scaled = (self.returns_[-self.lookback :] - self.mean_) / self.std_
-        output = np.asarray(self.model_(scaled[None, :, None].astype("float32"), training=False))
+        window = self.scaled_inputs[None, -self.lookback :].astype("float32")
+        output = np.asarray(self.model_(window, training=False))
         step_returns = self.shrink_ * (output[0, :, 0].astype(np.float64) * self.std_ + self.mean_)
         prices = self.series_.to_numpy()[-self.lookback :]
         next_dates = list(self.series_.index[-self.lookback + 1 :]) + [self._future_dates(1)[0]]
@@ -728,3 +784,62 @@ def _best_weights_tracker(keras):
                 self.weights = self.model.get_weights()
 
     return _BestWeights()
+
+
+def _usable_features(
+    features: dict[str, np.ndarray], train_end: int
+) -> tuple[dict[str, np.ndarray], list[str]]:
+    """The extra inputs the training part can teach, and a note on each one left out."""
+    usable, notes = {}, []
+    for name, values in features.items():
+        known = values[:train_end][np.isfinite(values[:train_end])]
+        if len(known) < MIN_KNOWN_SHARE * train_end:
+            notes.append(
+                f"Not reading {INPUT_NAMES[name]}: it is missing on {train_end - len(known):,} "
+                f"of {train_end:,} training days."
+            )
+        elif np.ptp(known) == 0:
+            notes.append(
+                f"Not reading {INPUT_NAMES[name]}: it is the same on every training day, so it "
+                "tells nothing."
+            )
+        else:
+            usable[name] = values
+    return usable, notes
+
+
+def _scaled_inputs(
+    returns: np.ndarray, features: dict[str, np.ndarray], end: int
+) -> tuple[float, float, dict[str, tuple[float, float]], np.ndarray]:
+    """Returns and extra inputs standardised with their first ``end`` days only (no leak).
+
+    Returns the returns' mean and standard deviation, each extra input's, and the scaled
+    inputs as ``(len(returns), 1 + extras)``, the return first. A missing extra value becomes
+    0, the scaled training mean: a typical day.
+    """
+    mean, std = float(returns[:end].mean()), float(returns[:end].std()) or 1.0
+    scaling = {}
+    for name, values in features.items():
+        known = values[:end][np.isfinite(values[:end])]
+        scaling[name] = (float(known.mean()), float(known.std()) or 1.0)
+    return mean, std, scaling, _apply_scaling(returns, features, mean, std, scaling)
+
+
+def _apply_scaling(
+    returns: np.ndarray,
+    features: dict[str, np.ndarray],
+    mean: float,
+    std: float,
+    scaling: dict[str, tuple[float, float]],
+) -> np.ndarray:
+    """The scaled inputs, ``(len(returns), 1 + extras)``; a missing extra value becomes 0."""
+    columns = [(returns - mean) / std]
+    for name, values in features.items():
+        columns.append(np.nan_to_num((values - scaling[name][0]) / scaling[name][1], nan=0.0))
+    return np.stack(columns, axis=-1)
+
+
+def _windows(scaled: np.ndarray, lookback: int, last_targets: range):
+    """Input windows ``(n, lookback, inputs)`` and the next-day scaled return at every step."""
+    inputs, targets = many_to_many_windows(scaled, lookback, last_targets)
+    return inputs[..., 0], targets[..., :1, 0]

@@ -406,7 +406,14 @@ def column_choice(
     )
 
 
-def train_run(series: pd.Series, settings: Mapping, report, should_stop) -> dict:
+def train_run(
+    series: pd.Series,
+    settings: Mapping,
+    report,
+    should_stop,
+    *,
+    extras: pd.DataFrame | None = None,
+) -> dict:
     """Train a Forecaster with the page's settings and build everything its results show.
 
     Runs as a job (see :mod:`core.jobs`): ``report`` receives each epoch's
@@ -419,12 +426,15 @@ def train_run(series: pd.Series, settings: Mapping, report, should_stop) -> dict
     that refit, with the band's width measured by the held-out model. Every score stays the
     held-out model's.
 
+    ``extras`` holds the file's High/Low (and Volume) columns for the LSTM to read besides the
+    returns (see :func:`core.forecast.data.extra_columns`); None reads returns only.
+
     Returns
     -------
     dict
         ``model`` (held out), ``final`` (the refit on all days, None when stopped first),
         ``evaluation``, ``check`` (its ``band`` from ``final`` when there is one), ``future``,
-        ``train_fit``, ``settings`` and ``series``.
+        ``train_fit``, ``settings``, ``series`` and ``inputs`` (a line saying what the LSTM read).
 
     Raises
     ------
@@ -433,7 +443,7 @@ def train_run(series: pd.Series, settings: Mapping, report, should_stop) -> dict
     """
     params = {key: int(settings[key]) for key in ("lookback", "epochs", "units", "layers", "seed")}
     model = Forecaster(test_share=settings["test_share"], **params)
-    model.fit(series, progress=report, should_stop=should_stop)
+    model.fit(series, progress=report, should_stop=should_stop, extras=extras)
     report(PhaseReport("Scoring the test days", TRAINING_SHARE))
     evaluation = model.evaluate()
     horizon = int(settings["horizon"])
@@ -458,7 +468,19 @@ def train_run(series: pd.Series, settings: Mapping, report, should_stop) -> dict
         "train_fit": train_fit,
         "settings": dict(settings),
         "series": series,
+        "inputs": inputs_line(model),
     }
+
+
+def inputs_line(forecaster: Forecaster) -> str:
+    """One line saying what the LSTM read at each step, and any input it had to leave out."""
+    line = f"The LSTM read {forecaster.inputs_reading}."
+    if "range" in forecaster.inputs_:
+        line += (
+            " For days beyond the last date, whose range is unknown, it assumes a range in "
+            "line with the turbulence it forecasts."
+        )
+    return " ".join([line, *forecaster.input_notes_])
 
 
 def run_record(
