@@ -330,3 +330,44 @@ def test_the_shipped_model_meets_the_issue_targets():
     overall = evaluate(load_model().predict_proba)["overall"]
     assert overall["pairs_both_right"]["share"] >= 0.75, overall
     assert overall["sentences_right"]["share"] >= 0.85, overall
+
+
+def test_cli_record_writes_the_report_into_metrics_json_and_keeps_every_other_key(
+    tmp_path, capsys, monkeypatch
+):
+    import shutil
+
+    import core.sentiment.behaviour as behaviour
+
+    shipped = ROOT / "data" / "models" / "sentiment"
+    for name in ("sentiment.keras", "metrics.json"):
+        shutil.copy(shipped / name, tmp_path / name)
+    before = json.loads((tmp_path / "metrics.json").read_text())
+    # fitting the baselines on the full training data takes minutes: a stand-in records its call
+    asked = []
+    monkeypatch.setattr(
+        behaviour, "baselines", lambda model_dir, log: asked.append(model_dir) or {"stub": 1}
+    )
+    assert cli(["behaviour", "--model", str(tmp_path), "--record"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    after = json.loads((tmp_path / "metrics.json").read_text())
+    assert asked == [tmp_path]
+    assert {key: after[key] for key in before} == before
+    recorded = after["behaviour"]
+    assert recorded["command"] == "python -m core.sentiment behaviour --record"
+    assert recorded["baselines"] == {"stub": 1}
+    assert recorded["overall"] == printed["overall"]
+    assert set(recorded["categories"]) == set(CATEGORIES)
+    assert "model" not in recorded
+
+
+def test_the_baselines_learn_from_the_shipped_lstms_own_training_and_validation_texts():
+    from core.sentiment import load_metrics
+    from core.sentiment.behaviour import shipped_training_data
+
+    texts, labels, validation_texts, validation_labels, described = shipped_training_data()
+    recorded = load_metrics()["data"]
+    assert len(texts) == len(labels) == recorded["n_train"]
+    assert len(validation_texts) == len(validation_labels) == recorded["n_validation"]
+    assert f"{recorded['n_train']:,}" in described
+    assert set(np.unique(labels)) == {0, 1}

@@ -747,13 +747,52 @@ def _scores_of(texts: list[str], probabilities) -> Callable[[list[str]], np.ndar
     return lambda asked: np.array([table[text] for text in asked])
 
 
+def shipped_training_data(
+    model_dir: str | Path | None = None,
+) -> tuple[list[str], np.ndarray, list[str], np.ndarray, str]:
+    """What the shipped LSTM learned from, rebuilt from its recorded settings.
+
+    The training texts are :func:`core.sentiment.pipeline.training_data` of the training corpus
+    with the model's ``metrics.json`` settings (the defaults when it has none); validation is
+    what :func:`core.sentiment.pipeline.train_shipped` validates on: the IMDB validation reviews
+    and the SST dev sentences.
+
+    Returns
+    -------
+    tuple
+        Training texts and labels, validation texts and labels, and a one-line description.
+    """
+    from core.sentiment import load_metrics, sst
+    from core.sentiment.data import split_corpus, training_corpus
+    from core.sentiment.pipeline import training_data
+    from core.sentiment.settings import ModelSettings
+
+    try:
+        recorded = load_metrics(model_dir).get("settings", {})
+    except ValueError:  # a model without its metrics.json: the defaults are the shipped settings
+        recorded = {}
+    settings = ModelSettings(**recorded)
+    split = split_corpus(with_rotten_tomatoes=False)
+    texts, labels, _, _ = training_data(settings, training_corpus(split))
+    dev_texts, dev_labels = sst.binary_sentences("dev")
+    validation_texts = split.validation_texts + dev_texts
+    validation_labels = np.concatenate([split.validation_labels, dev_labels]).astype(int)
+    described = (
+        f"pipeline.training_data() with the model's settings: the LSTM's own {len(texts):,} "
+        "training texts (IMDB train part, Rotten Tomatoes sentences, SST train phrases, made-up "
+        f"contrast and negation examples); C picked on the LSTM's {len(validation_texts):,} "
+        "validation texts (IMDB validation reviews + SST dev sentences)"
+    )
+    return texts, np.asarray(labels).astype(int), validation_texts, validation_labels, described
+
+
 def baselines(
     model_dir: str | Path | None = None,
     cases: Sequence[Case] | None = None,
     log: Callable[[str], object] | None = None,
 ) -> dict:
-    """The suite scored by the baselines, trained on the shipped model's training split
-    (:func:`core.sentiment.data.split_corpus`, IMDB + Rotten Tomatoes; C picked on validation).
+    """The suite scored by the baselines, trained on exactly what the shipped LSTM learned from
+    (:func:`shipped_training_data`; C picked on the LSTM's validation texts).
 
     ``tfidf_lr``: TF-IDF word 1–2-grams + logistic regression (``train.tfidf_baseline``).
     ``bag_of_words``: TF-IDF single words + logistic regression (:func:`fit_bag_of_words`),
@@ -762,20 +801,19 @@ def baselines(
     neighbouring words; only for a model that has that layer.
     """
     from core.sentiment import load_metrics, load_model
-    from core.sentiment.data import split_corpus
     from core.sentiment.train import tfidf_baseline
 
     cases = suite() if cases is None else list(cases)
     texts = [case.text for case in cases]
     log = log or (lambda message: None)
-    split = split_corpus(with_rotten_tomatoes=True)
-    fit = (split.train_texts, split.train_labels, split.validation_texts, split.validation_labels)
+    *fit, described = shipped_training_data(model_dir)
     log("fitting TF-IDF word 1-2-grams + logistic regression")
-    probabilities, _ = tfidf_baseline(*fit, texts)
+    [probabilities], tfidf_settings = tfidf_baseline(*fit, [texts])
     report = {
-        "training_data": "split_corpus(): IMDB train part + Rotten Tomatoes sentences",
+        "training_data": described,
         "tfidf_lr": {
             "model": "TF-IDF word 1-2-grams + logistic regression (train.tfidf_baseline)",
+            "settings": tfidf_settings,
             **evaluate(_scores_of(texts, probabilities), cases),
         },
     }
