@@ -92,7 +92,8 @@ def _behaviour(args) -> int:
         folder = folder.parent if folder.suffix == ".keras" else folder
         metrics = load_metrics(folder)
         recorded = {key: value for key, value in report.items() if key != "model"}
-        metrics["behaviour"] = {"command": "python -m core.sentiment behaviour --record", **recorded}
+        command = "python -m core.sentiment behaviour --record"
+        metrics["behaviour"] = {"command": command, **recorded}
         (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
         log(f"wrote the behavioural report into {folder / 'metrics.json'} under 'behaviour'")
     print(json.dumps(report, indent=2))
