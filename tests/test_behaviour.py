@@ -365,9 +365,12 @@ def test_the_baselines_learn_from_the_shipped_lstms_own_training_and_validation_
     from core.sentiment import load_metrics
     from core.sentiment.behaviour import shipped_training_data
 
-    texts, labels, validation_texts, validation_labels, described = shipped_training_data()
+    texts, labels, validation_texts, validation_labels, settings, described = (
+        shipped_training_data()
+    )
     recorded = load_metrics()["data"]
     assert len(texts) == len(labels) == recorded["n_train"]
     assert len(validation_texts) == len(validation_labels) == recorded["n_validation"]
     assert f"{recorded['n_train']:,}" in described
     assert set(np.unique(labels)) == {0, 1}
+    assert settings.to_dict() == load_metrics()["settings"]
