@@ -20,7 +20,7 @@ MODEL_NAMES = {
     "shipped": "Shipped LSTM",
     "bag_of_words": "Bag of words",
     "tfidf_lr": "TF-IDF + LR",
-    "ngram_evidence_sum": "n-gram evidence sum",
+    "ngram_evidence_sum": "Bag of n-grams",
 }
 
 

@@ -664,7 +664,8 @@ def behaviour_section(behaviour: dict) -> list[str]:
             ]
             for category, label in BEHAVIOUR_CATEGORIES.items()
             if category in models["shipped"]["categories"]
-            and what in models["shipped"]["categories"][category]
+            # an invariance pair is judged by "held" alone, not by both sides being right
+            and (what == "invariance_held") == category.startswith("invariance")
         ]
         header = ["Category", *(MODEL_NAMES[name] for name in names)]
         out += ["", f"### {title}", "", table(header, rows)]
