@@ -247,7 +247,7 @@ def test_model_card_shows_sst2_the_behavioural_suite_and_the_ablations(page):
     assert "can never get both right" in text
     ablations = next(value for columns, value in tables.items() if "Test set" in columns)
     assert len(ablations) == 4
-    assert set(ablations["Verdict for the LSTM"]) <= {"better", "worse", "no detectable difference"}
+    assert set(ablations["Verdict"]) <= {"better", "worse", "no detectable difference"}
     assert "SST-2 test sentences: Of the " in text
 
 

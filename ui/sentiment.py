@@ -625,9 +625,9 @@ def ablations_card(metrics: dict) -> None:
                 "Without the LSTM": row.name,
                 "Test set": row.part,
                 "LSTM": f"{row.lstm:.1%}",
-                "Ablation (95 % interval)": f"{row.other:.1%} ({row.other_interval[0]:.1%}–"
+                "Ablation (95 % CI)": f"{row.other:.1%} ({row.other_interval[0]:.1%}–"
                 f"{row.other_interval[1]:.1%})",
-                "Verdict for the LSTM": row.verdict,
+                "Verdict": row.verdict,
             }
             for row in rows
         ]

@@ -393,12 +393,13 @@ def _behaviour_reading(label: str, ours: dict, rates: dict, invariance: bool) ->
             f"right ({ours['sentences_right']['share']:.0%} of single sentences)"
         )
     others = [
-        f"{name.lower() if key == 'bag_of_words' else name} {rates[key]['count']}"
+        f"{'the bag of words' if key == 'bag_of_words' else name} on {rates[key]['count']}"
         for key, name in BEHAVIOUR_MODELS[1:]
         if key in rates
     ]
     if others:
-        reading += "; " + ", ".join(others)
+        reading += "; " + " and ".join(others)
+        reading += f" of {lstm['n']}"
     if ours.get("kind") == "reordered":
         reading += (
             ". The two sentences hold the same words, so an order-blind model gives both the "
@@ -435,8 +436,8 @@ def behaviour_targets_reading(metrics: dict) -> str | None:
 
 
 ABLATION_NAMES = {
-    "bag_of_ngrams": ("the bag of n-grams", "Bag of n-grams (the LSTM's own evidence, no order)"),
-    "tfidf_lr": ("TF-IDF + LR", "TF-IDF word pairs + logistic regression"),
+    "bag_of_ngrams": ("the bag of n-grams", "Bag of n-grams (no order)"),
+    "tfidf_lr": ("TF-IDF + LR", "TF-IDF + LR (no order)"),
 }
 ABLATION_KEYS = {"bag_of_ngrams": "bag_of_ngrams", "tfidf_lr": "baseline"}
 PARTS = (("held_out", "IMDB held-out reviews"), ("sst2_test", "SST-2 test sentences"))
