@@ -113,6 +113,17 @@ def headline(results: dict) -> list[str]:
         lines.append(
             f"Sentiment: not available ({sentiment.get('reason') or sentiment.get('error')})"
         )
+    behaviour = results.get("behaviour", {})
+    if behaviour.get("available"):
+        overall = behaviour["models"]["shipped"]["overall"]
+        verdicts = behaviour["models"]["shipped"]["targets"]
+        lines.append(
+            "Behavioural suite, shipped LSTM: both sides right on "
+            f"{share_interval(overall['pairs_both_right'])} of minimal pairs (target 75 %: "
+            f"{'PASS' if verdicts['pairs_both_right_ok'] else 'FAIL'}), "
+            f"{share_interval(overall['sentences_right'])} of sentences (target 85 %: "
+            f"{'PASS' if verdicts['sentences_right_ok'] else 'FAIL'})"
+        )
     ingest = results.get("ingest", {})
     if ingest.get("available") and ingest.get("long"):
         lines.append(
@@ -588,6 +599,106 @@ def volatility_section(volatility: dict) -> list[str]:
     return out
 
 
+BEHAVIOUR_CATEGORIES = {
+    "negation_of_positive": 'Negation of praise ("was not good")',
+    "negation_of_negative": 'Negation of criticism ("was not bad")',
+    "contrast": 'Contrast ("X, but Y" both ways round)',
+    "at_first_by_the_end": '"At first … by the end"',
+    "comparative": 'Comparatives ("more A than B")',
+    "double_negation": "Double negation",
+    "invariance_names": "Invariance: names",
+    "invariance_titles": "Invariance: film titles",
+    "invariance_punctuation": "Invariance: punctuation",
+}
+
+
+def share_interval(rate: dict | None) -> str:
+    """A rate as "72.2 % (66.1–77.6)": the share and its 95 % Wilson interval, in percent."""
+    if not rate:
+        return "–"
+    return f"{100 * rate['share']:.1f} % ({100 * rate['low']:.1f}–{100 * rate['high']:.1f})"
+
+
+def behaviour_section(behaviour: dict) -> list[str]:
+    """Issue #14: the behavioural suite per category and overall, shipped LSTM beside the
+    baselines, and the two targets with PASS/FAIL."""
+    from bench.behaviour_bench import MODEL_NAMES
+
+    out = ["## Behavioural suite: negation, contrast, word order (issue #14)", ""]
+    if not behaviour.get("available"):
+        return out + [f"Not available: {behaviour.get('error', 'not run')}", ""]
+    suite, models = behaviour["suite"], behaviour["models"]
+    names = [name for name in MODEL_NAMES if name in models]
+    out.append(
+        f"`core.sentiment.behaviour`: {suite['cases']:,} sentences in {suite['pairs']:,} pairs, "
+        "generated from seeded templates plus hand-written pairs. A minimal pair is two "
+        "sentences whose labels differ only by word order or one negation; it counts when both "
+        "sides are read right. An invariance pair (a name, film title or punctuation swapped) "
+        f"holds when both get the same label within {100 * suite['tolerance']:.0f} points. "
+        "Every figure is a share with its 95 % Wilson interval."
+    )
+    if "training_data" in behaviour:
+        out += ["", f"Baselines trained on: {behaviour['training_data']}."]
+    else:
+        out += ["", f"Baselines: {behaviour.get('baselines_note', 'not fitted')}."]
+    header = ["Model", "Pairs both right", "Sentences right", "Invariance held"]
+    rows = [
+        [
+            MODEL_NAMES[name],
+            share_interval(models[name]["overall"]["pairs_both_right"]),
+            share_interval(models[name]["overall"]["sentences_right"]),
+            share_interval(models[name].get("invariance_held")),
+        ]
+        for name in names
+    ]
+    out += ["", "### Overall (order and negation minimal pairs)", "", table(header, rows)]
+    for what, title in (
+        ("pairs_both_right", "Pairs both right, by category"),
+        ("sentences_right", "Sentences right, by category"),
+        ("invariance_held", "Invariance held, by category"),
+    ):
+        rows = [
+            [
+                label,
+                *(share_interval(models[name]["categories"][category].get(what)) for name in names),
+            ]
+            for category, label in BEHAVIOUR_CATEGORIES.items()
+            if category in models["shipped"]["categories"]
+            # an invariance pair is judged by "held" alone, not by both sides being right
+            and (what == "invariance_held") == category.startswith("invariance")
+        ]
+        header = ["Category", *(MODEL_NAMES[name] for name in names)]
+        out += ["", f"### {title}", "", table(header, rows)]
+    target_rows = []
+    for name in names:
+        overall, verdicts = models[name]["overall"], models[name]["targets"]
+        target_rows += [
+            [
+                f"{MODEL_NAMES[name]}: minimal pairs both right",
+                f"≥ {100 * behaviour['target_pairs']:.0f} %",
+                share_interval(overall["pairs_both_right"]),
+                verdict(verdicts["pairs_both_right_ok"]),
+            ],
+            [
+                f"{MODEL_NAMES[name]}: sentences right",
+                f"≥ {100 * behaviour['target_sentences']:.0f} %",
+                share_interval(overall["sentences_right"]),
+                verdict(verdicts["sentences_right_ok"]),
+            ],
+        ]
+    out += [
+        "",
+        "### Targets",
+        "",
+        "The targets apply to the shipped LSTM; the baselines' rows show what a model that "
+        "ignores word order reaches on the same cases.",
+        "",
+        table(["Target", "Goal", "Measured", "Result"], target_rows),
+        "",
+    ]
+    return out
+
+
 def markdown(results: dict) -> str:
     machine = results["machine"]
     out = [
@@ -614,6 +725,8 @@ def markdown(results: dict) -> str:
         out += volatility_section(results["volatility"])
     if "sentiment" in results:
         out += sentiment_section(results["sentiment"])
+    if "behaviour" in results:
+        out += behaviour_section(results["behaviour"])
     if "app" in results:
         out += app_section(results["app"])
     if results.get("ingest", {}).get("available"):

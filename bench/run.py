@@ -6,6 +6,7 @@ python -m bench.run                      # everything, full size (make bench; un
 python -m bench.run --quick              # a smoke run of about 3 minutes, into a temporary folder
 python -m bench.run --only forecast      # one section; the others are kept from results.json
 python -m bench.run --only volatility    # the forecast band against GARCH (issue #15)
+python -m bench.run --only behaviour     # the behavioural suite and its baselines (issue #14)
 python -m bench.run --skip-train         # do not time `python -m core.sentiment train`
 """
 
@@ -27,7 +28,7 @@ import psutil
 from bench import report
 from core.paths import ROOT
 
-SECTIONS = ("forecast", "volatility", "sentiment", "app", "ingest")
+SECTIONS = ("forecast", "volatility", "sentiment", "behaviour", "app", "ingest")
 RESULTS_FILE = ROOT / "bench" / "results.json"
 REPORT_FILE = ROOT / "docs" / "BENCHMARKS.md"
 BUDGET_S = 30 * 60  # make bench must finish within 30 minutes
@@ -78,6 +79,10 @@ def run_section(name: str, args: argparse.Namespace) -> dict:
             from bench import sentiment_bench
 
             result = sentiment_bench.run(quick=args.quick, model_dir=args.sentiment_model)
+        elif name == "behaviour":
+            from bench import behaviour_bench
+
+            result = behaviour_bench.run(quick=args.quick, model_dir=args.sentiment_model)
         elif name == "ingest":
             from bench import ingest_bench
 

@@ -132,3 +132,30 @@ def test_volatility_bench_scores_a_series_and_reports_its_targets():
     )
     assert f"{sample['methods']['garch']['qlike']:.3f}" in text
     assert f"{goals['mean_day1_gap_points']:.2f} pts" in text
+
+
+def test_behaviour_bench_reports_each_model_by_category_against_the_targets():
+    from bench import behaviour_bench
+    from core.sentiment.behaviour import CATEGORIES, evaluate
+
+    result = behaviour_bench.run(quick=True, log=lambda message: None)
+    shipped = result["models"]["shipped"]
+    assert set(shipped["categories"]) == set(CATEGORIES)
+    pairs = shipped["overall"]["pairs_both_right"]["share"]
+    assert shipped["targets"]["pairs_both_right_ok"] == (pairs >= 0.75)
+    # a model that calls everything positive: half the sentences, no pair, every target failed
+    always = evaluate(lambda texts: [0.9] * len(texts))
+    result["models"]["bag_of_words"] = {
+        **behaviour_bench.scores_of(always),
+        "targets": behaviour_bench.targets(always["overall"]),
+    }
+    assert result["models"]["bag_of_words"]["targets"] == {
+        "pairs_both_right_ok": False,
+        "sentences_right_ok": False,
+    }
+    text = "\n".join(report.behaviour_section({"available": True, **result}))
+    assert report.share_interval(shipped["overall"]["pairs_both_right"]) in text
+    assert "| Bag of words: minimal pairs both right | ≥ 75 % | 0.0 % (0.0–" in text
+    assert 'Contrast ("X, but Y" both ways round)' in text
+    assert "not fitted in a quick run" in text
+    assert text.count("**FAIL**") >= 2

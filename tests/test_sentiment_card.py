@@ -101,28 +101,6 @@ def test_chance_words():
     assert card.chance_words(0.8) == "80% of the time"
 
 
-def test_contribution_reading_in_both_directions():
-    base = {
-        "held_out": {"n": 1_000, "accuracy": 0.96, "roc_auc": 0.97},
-        "sst2_test": {"n": 1_000, "accuracy": 0.90, "roc_auc": 0.95},
-    }
-    mixed = {
-        **base,
-        "ablations": {
-            "bag_of_ngrams": {
-                "held_out": {"accuracy": 0.92, card.PAIRED_KEY: counts(60, 20, "bag_of_ngrams")},
-                "sst2_test": {"accuracy": 0.94, card.PAIRED_KEY: counts(20, 60, "bag_of_ngrams")},
-            }
-        },
-    }
-    text = card.lstm_contribution_reading(mixed)
-    held_out, sst2 = text.split("On the SST-2 test sentences")
-    assert "gets 92.0% against the LSTM's 96.0%" in held_out
-    assert "reading in order helps: the LSTM is better." in held_out
-    assert "reading in order hurts: the LSTM is worse." in sst2
-    assert card.lstm_contribution_reading(base) is None
-
-
 def test_sst2_rows_put_ours_first_then_ablations_then_published():
     metrics = {
         "sst2_test": {"accuracy": 0.85},
@@ -159,3 +137,124 @@ def test_shipped_paired_counts_agree_with_the_recorded_accuracies():
             assert lstm_right + paired[f"only_{other}_right"] + paired["both_wrong"] == n
             assert lstm_right == round(metrics[part]["accuracy"] * n)
             assert other_right == round(ablation["accuracy"] * n)
+
+
+def test_sst2_reading_gives_the_interval_and_the_published_range():
+    metrics = {
+        "sst2_test": {"n": 1_821, "accuracy": 0.8396},
+        "published_sst2": [
+            {"name": "LSTM (Tai et al. 2015)", "accuracy": 0.849},
+            {"name": "Tree-LSTM", "accuracy": 0.880},
+        ],
+    }
+    low, high = accuracy_interval(0.8396, 1_821)
+    text = card.sst2_reading(metrics)
+    assert "1,821 one-sentence reviews" in text and "labelled 84% right" in text
+    assert f"95 % interval {low:.1%} to {high:.1%}" in text
+    assert "reach 85%–88%" in text
+    assert card.sst2_reading({}) is None
+
+
+def test_published_reading_says_inside_above_or_below_our_interval():
+    ours = {"n": 1_000, "accuracy": 0.85}
+    assert "no detectable difference" in card.published_reading("A", 0.855, ours)
+    above = card.published_reading("B", 0.90, ours)
+    assert "5.0 points above ours" in above and "that model is better" in above
+    below = card.published_reading("C", 0.80, ours)
+    assert "5.0 points below ours" in below and "ours is better" in below
+
+
+def rate(count: int, n: int) -> dict:
+    low, high = accuracy_interval(count / n, n)
+    return {"share": count / n, "count": count, "n": n, "low": low, "high": high}
+
+
+def behaviour_metrics(lstm_pairs: int, lstm_sentences: int) -> dict:
+    """A recorded suite with one reordered category, one invariance category and a bag of
+    words that never gets a reordered pair right."""
+    return {
+        "behaviour": {
+            "command": "python -m core.sentiment behaviour --record",
+            "cases": 80,
+            "pairs": 40,
+            "overall": {
+                "pairs_both_right": rate(lstm_pairs, 30),
+                "sentences_right": rate(lstm_sentences, 60),
+            },
+            "categories": {
+                "contrast": {
+                    "kind": "reordered",
+                    "pairs_both_right": rate(lstm_pairs, 30),
+                    "sentences_right": rate(lstm_sentences, 60),
+                },
+                "invariance_names": {"kind": "invariance", "invariance_held": rate(9, 10)},
+            },
+            "baselines": {
+                "bag_of_words": {
+                    "overall": {
+                        "pairs_both_right": rate(0, 30),
+                        "sentences_right": rate(30, 60),
+                    },
+                    "categories": {
+                        "contrast": {"pairs_both_right": rate(0, 30)},
+                        "invariance_names": {"invariance_held": rate(10, 10)},
+                    },
+                }
+            },
+        }
+    }
+
+
+def test_behaviour_rows_put_the_lstm_beside_the_baselines_by_category():
+    rows = card.behaviour_rows(behaviour_metrics(24, 54))
+    assert [row.category for row in rows] == ["contrast", "invariance_names"]
+    contrast, names = rows
+    assert contrast.measure == "pairs both right" and names.measure == "invariance held"
+    assert set(contrast.rates) == {"lstm", "bag_of_words"}
+    assert contrast.rates["lstm"]["count"] == 24
+    assert "read both sentences of 24 of 30 pairs right (90% of single sentences)" in (
+        contrast.reading
+    )
+    assert "; the bag of words on 0 of 30." in contrast.reading
+    assert "can never get both right" in contrast.reading
+    assert "kept its verdict, within 10 points, on 9 of 10 pairs" in names.reading
+    assert card.rate_text(rate(24, 30)).startswith("80% (")
+    assert card.behaviour_rows({}) == []
+
+
+def test_behaviour_targets_reading_says_met_or_missed():
+    met = card.behaviour_targets_reading(behaviour_metrics(24, 54))
+    assert "met the 75% target" in met and "met the 85% target" in met
+    assert "A bag of words trained on the same texts gets 0% (" in met
+    missed = card.behaviour_targets_reading(behaviour_metrics(15, 45))
+    assert "missed the 75% target" in missed and "missed the 85% target" in missed
+    assert card.behaviour_targets_reading({}) is None
+
+
+def test_ablation_rows_carry_each_mcnemar_verdict_in_words():
+    metrics = {
+        "held_out": {"n": 1_000, "accuracy": 0.96},
+        "sst2_test": {"n": 1_000, "accuracy": 0.90},
+        "ablations": {
+            "bag_of_ngrams": {
+                "held_out": {"accuracy": 0.92, card.PAIRED_KEY: counts(60, 20, "bag_of_ngrams")},
+                "sst2_test": {"accuracy": 0.94, card.PAIRED_KEY: counts(20, 60, "bag_of_ngrams")},
+            },
+            "tfidf_lr": {
+                "held_out": {"accuracy": 0.95, card.PAIRED_KEY: counts(30, 29)},
+            },
+        },
+    }
+    rows = card.ablation_rows(metrics)
+    assert [(row.part, row.verdict) for row in rows] == [
+        ("IMDB held-out reviews", "better"),
+        ("SST-2 test sentences", "worse"),
+        ("IMDB held-out reviews", "no detectable difference"),
+    ]
+    assert rows[0].lstm == 0.96 and rows[0].other == 0.92
+    assert rows[0].other_interval == pytest.approx(accuracy_interval(0.92, 1_000))
+    assert "reading in order helps: the LSTM is better." in rows[0].reading
+    assert "reading in order hurts" in rows[1].reading
+    assert "TF-IDF + LR alone on 29" in rows[2].reading
+    assert "no detectable difference between them" in rows[2].reading
+    assert card.ablation_rows({}) == []

@@ -223,6 +223,34 @@ def test_model_card_shows_both_models_with_readings(page):
     assert layers["Learned numbers"].sum() == load_model().model_.count_params()
 
 
+def test_model_card_shows_sst2_the_behavioural_suite_and_the_ablations(page):
+    from core.sentiment import card, load_metrics
+
+    metrics = load_metrics()
+    recorded = metrics["behaviour"]
+    text = texts_of(page.markdown) + texts_of(page.caption)
+    assert f"{metrics['sst2_test']['n']:,} one-sentence reviews" in text
+    assert "Published models built for this test reach" in text
+    assert "LSTM (Tai et al. 2015): 84.9%" in text
+    tables = {tuple(frame.value.columns): frame.value for frame in page.dataframe}
+    behaviour = next(value for columns, value in tables.items() if "What changes" in columns)
+    assert list(behaviour.columns) == [
+        "What changes", "Counted", "Shipped LSTM", "Bag of words", "TF-IDF + LR"
+    ]  # fmt: skip
+    assert len(behaviour) == len(recorded["categories"])
+    contrast = behaviour[behaviour["What changes"] == card.BEHAVIOUR_LABELS["contrast"]]
+    assert contrast["Shipped LSTM"].item() == card.rate_text(
+        recorded["categories"]["contrast"]["pairs_both_right"]
+    )
+    pairs = recorded["overall"]["pairs_both_right"]["share"]
+    assert ("met the 75% target" if pairs >= 0.75 else "missed the 75% target") in text
+    assert "can never get both right" in text
+    ablations = next(value for columns, value in tables.items() if "Test set" in columns)
+    assert len(ablations) == 4
+    assert set(ablations["Verdict"]) <= {"better", "worse", "no detectable difference"}
+    assert "SST-2 test sentences: Of the " in text
+
+
 def test_train_your_own_on_a_small_bundled_sample(page):
     page.slider(key="train_size").set_value(200)
     page.slider(key="train_vocab").set_value(1_000)

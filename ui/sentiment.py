@@ -545,12 +545,12 @@ def model_card(model, metrics: dict) -> None:
             key=f"confusion_{name}",
         )
         right.caption(card.confusion_reading(result["confusion_matrix"]))
-    contribution = card.lstm_contribution_reading(metrics)
-    if contribution:
-        st.write(contribution)
     st.plotly_chart(charts.accuracy_comparison(card.comparison_rows(metrics)), key="comparison")
     for anchor in card.LITERATURE:
         st.markdown(f"- **{anchor.name}: {anchor.accuracy:.1%}.** {anchor.reading}")
+    sst2_card(metrics)
+    behaviour_card(metrics)
+    ablations_card(metrics)
     with st.expander("The shipped model layer by layer"):
         ui_explain.layers(model.model_)
         rows = explain_model.describe_model(model.model_)
@@ -563,6 +563,78 @@ def model_card(model, metrics: dict) -> None:
         "Literature numbers come from the papers' own test sets, so they are anchors, not a race "
         "on equal terms."
     )
+
+
+def sst2_card(metrics: dict) -> None:
+    """The SST-2 test sentences: ours beside the same-data baselines and published models."""
+    reading = card.sst2_reading(metrics)
+    if reading is None:
+        return
+    st.markdown("#### One-sentence reviews: the SST-2 test")
+    st.write(reading)
+    st.plotly_chart(charts.accuracy_comparison(card.sst2_rows(metrics)), key="sst2_comparison")
+    for anchor in metrics.get("published_sst2", []):
+        reading = card.published_reading(anchor["name"], anchor["accuracy"], metrics["sst2_test"])
+        st.markdown(f"- {reading}")
+
+
+def behaviour_card(metrics: dict) -> None:
+    """The behavioural suite by category: the LSTM beside two order-blind baselines."""
+    rows = card.behaviour_rows(metrics)
+    if not rows:
+        return
+    st.markdown("#### Does it read word order? The behavioural suite")
+    recorded = metrics["behaviour"]
+    st.write(
+        f"{recorded['cases']:,} short reviews in {recorded['pairs']:,} pairs, written from "
+        "templates and by hand. In an order or negation pair the two sentences differ only in "
+        "word order or one \u201cnot\u201d, and mean opposite things; a pair counts when both "
+        "are read right. In an invariance pair only a name, a film title or the punctuation "
+        "changes, and the verdict should not. " + card.behaviour_targets_reading(metrics)
+    )
+    names = dict(card.BEHAVIOUR_MODELS)
+    table = pd.DataFrame(
+        [
+            {
+                "What changes": row.label,
+                "Counted": row.measure,
+                **{names[key]: card.rate_text(rate) for key, rate in row.rates.items()},
+            }
+            for row in rows
+        ]
+    )
+    st.dataframe(table, hide_index=True, width="stretch", key="behaviour_table")
+    st.caption(
+        "Share of pairs, with its 95 % confidence interval in brackets. The baselines learned "
+        "from exactly the texts the LSTM learned from. "
+        f"Recorded by `{recorded['command']}`."
+    )
+    for row in rows:
+        st.markdown(f"- {row.reading}")
+
+
+def ablations_card(metrics: dict) -> None:
+    """The order-blind ablations on both test sets, with a McNemar verdict in words."""
+    rows = card.ablation_rows(metrics)
+    if not rows:
+        return
+    st.markdown("#### What reading in order adds on the test sets: the ablations")
+    table = pd.DataFrame(
+        [
+            {
+                "Without the LSTM": row.name,
+                "Test set": row.part,
+                "LSTM": f"{row.lstm:.1%}",
+                "Ablation (95 % CI)": f"{row.other:.1%} ({row.other_interval[0]:.1%}–"
+                f"{row.other_interval[1]:.1%})",
+                "Verdict": row.verdict,
+            }
+            for row in rows
+        ]
+    )
+    st.dataframe(table, hide_index=True, width="stretch", key="ablations_table")
+    for row in rows:
+        st.markdown(f"- {row.reading}")
 
 
 def session_report(result: dict) -> None:

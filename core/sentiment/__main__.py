@@ -76,7 +76,7 @@ def _train(args) -> int:
 
 
 def _behaviour(args) -> int:
-    from core.sentiment import load_model
+    from core.sentiment import load_metrics, load_model
     from core.sentiment.behaviour import baselines, evaluate
 
     def log(message: str) -> None:
@@ -84,8 +84,18 @@ def _behaviour(args) -> int:
 
     model = load_model(args.model)
     report = {"model": str(args.model or SENTIMENT_MODEL_DIR), **evaluate(model.predict_proba)}
-    if args.baselines:
+    if args.baselines or args.record:
         report["baselines"] = baselines(args.model, log=log)
+    if args.record:
+        # metrics.json lies beside the model; every key training wrote there stays as it was
+        folder = Path(args.model or SENTIMENT_MODEL_DIR)
+        folder = folder.parent if folder.suffix == ".keras" else folder
+        metrics = load_metrics(folder)
+        recorded = {key: value for key, value in report.items() if key != "model"}
+        command = "python -m core.sentiment behaviour --record"
+        metrics["behaviour"] = {"command": command, **recorded}
+        (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+        log(f"wrote the behavioural report into {folder / 'metrics.json'} under 'behaviour'")
     print(json.dumps(report, indent=2))
     return 0
 
@@ -127,6 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--baselines",
         action="store_true",
         help="also fit TF-IDF+LR and a bag of words on the training split and score them",
+    )
+    behaviour.add_argument(
+        "--record",
+        action="store_true",
+        help="also fit the baselines and write the report into the model's metrics.json "
+        "under 'behaviour' (every other key kept)",
     )
     behaviour.set_defaults(handler=_behaviour)
     return parser

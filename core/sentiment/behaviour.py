@@ -18,10 +18,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from core.sentiment.metrics import accuracy_interval
+from core.sentiment.settings import ModelSettings
 
 SEED = 14
 PAIRS_PER_CATEGORY = 30  # generated minimal pairs per category (each pair is two cases)
@@ -747,13 +749,68 @@ def _scores_of(texts: list[str], probabilities) -> Callable[[list[str]], np.ndar
     return lambda asked: np.array([table[text] for text in asked])
 
 
+class TrainingTexts(NamedTuple):
+    """What a model learned from (:func:`shipped_training_data`)."""
+
+    texts: list[str]
+    labels: np.ndarray
+    validation_texts: list[str]
+    validation_labels: np.ndarray
+    settings: ModelSettings
+    described: str
+
+
+def shipped_training_data(model_dir: str | Path | None = None) -> TrainingTexts:
+    """What the shipped LSTM learned from, rebuilt from its recorded settings.
+
+    The training texts are :func:`core.sentiment.pipeline.training_data` of the training corpus
+    with the model's ``metrics.json`` settings (the defaults when it has none); validation is
+    what :func:`core.sentiment.pipeline.train_shipped` validates on: the IMDB validation reviews
+    and the SST dev sentences.
+
+    Returns
+    -------
+    TrainingTexts
+        Training texts and labels, validation texts and labels, the settings, and a one-line
+        description.
+    """
+    from core.sentiment import load_metrics, sst
+    from core.sentiment.data import split_corpus, training_corpus
+    from core.sentiment.pipeline import training_data
+
+    try:
+        recorded = load_metrics(model_dir).get("settings", {})
+    except ValueError:  # a model without its metrics.json: the defaults are the shipped settings
+        recorded = {}
+    settings = ModelSettings(**recorded)
+    split = split_corpus(with_rotten_tomatoes=False)
+    texts, labels, _, _ = training_data(settings, training_corpus(split))
+    dev_texts, dev_labels = sst.binary_sentences("dev")
+    validation_texts = split.validation_texts + dev_texts
+    validation_labels = np.concatenate([split.validation_labels, dev_labels]).astype(int)
+    described = (
+        f"pipeline.training_data() with the model's settings: the LSTM's own {len(texts):,} "
+        "training texts (IMDB train part, Rotten Tomatoes sentences, SST train phrases, made-up "
+        f"contrast and negation examples); C picked on the LSTM's {len(validation_texts):,} "
+        "validation texts (IMDB validation reviews + SST dev sentences)"
+    )
+    return TrainingTexts(
+        texts,
+        np.asarray(labels).astype(int),
+        validation_texts,
+        validation_labels,
+        settings,
+        described,
+    )
+
+
 def baselines(
     model_dir: str | Path | None = None,
     cases: Sequence[Case] | None = None,
     log: Callable[[str], object] | None = None,
 ) -> dict:
-    """The suite scored by the baselines, trained on the shipped model's training split
-    (:func:`core.sentiment.data.split_corpus`, IMDB + Rotten Tomatoes; C picked on validation).
+    """The suite scored by the baselines, trained on exactly what the shipped LSTM learned from
+    (:func:`shipped_training_data`; C picked on the LSTM's validation texts).
 
     ``tfidf_lr``: TF-IDF word 1–2-grams + logistic regression (``train.tfidf_baseline``).
     ``bag_of_words``: TF-IDF single words + logistic regression (:func:`fit_bag_of_words`),
@@ -761,21 +818,22 @@ def baselines(
     and triples, NBSVM weights) added up without the LSTM, blind to order beyond three
     neighbouring words; only for a model that has that layer.
     """
-    from core.sentiment import load_metrics, load_model
-    from core.sentiment.data import split_corpus
+    from core.sentiment import load_model
     from core.sentiment.train import tfidf_baseline
 
     cases = suite() if cases is None else list(cases)
     texts = [case.text for case in cases]
     log = log or (lambda message: None)
-    split = split_corpus(with_rotten_tomatoes=True)
-    fit = (split.train_texts, split.train_labels, split.validation_texts, split.validation_labels)
+    training = shipped_training_data(model_dir)
+    fit = training[:4]
+    described = training.described
     log("fitting TF-IDF word 1-2-grams + logistic regression")
-    probabilities, _ = tfidf_baseline(*fit, texts)
+    [probabilities], tfidf_settings = tfidf_baseline(*fit, [texts])
     report = {
-        "training_data": "split_corpus(): IMDB train part + Rotten Tomatoes sentences",
+        "training_data": described,
         "tfidf_lr": {
             "model": "TF-IDF word 1-2-grams + logistic regression (train.tfidf_baseline)",
+            "settings": tfidf_settings,
             **evaluate(_scores_of(texts, probabilities), cases),
         },
     }
@@ -785,21 +843,21 @@ def baselines(
         **evaluate(fit_bag_of_words(*fit), cases),
     }
     model = load_model(model_dir)
-    try:
-        notes = load_metrics(model_dir).get("training", {}).get("ngram_evidence")
-    except ValueError:  # a model without its metrics.json: no recorded evidence scale
-        notes = None
-    if notes and "ngram_evidence" in {layer.name for layer in model.model_.layers}:
-        from core.sentiment.pipeline import evidence_sum_probabilities
+    layers = {layer.name for layer in model.model_.layers}
+    if {"words", "truncate", "ngram_evidence"} <= layers:
+        from core.sentiment.pipeline import ngram_probabilities
 
-        log("adding up the model's n-gram evidence without its LSTM")
-        sums = evidence_sum_probabilities(model.model_, texts, notes)
+        log("fitting the bag of n-grams (the model's own n-gram vocabulary, no LSTM)")
+        validation = (training.validation_texts, training.validation_labels)
+        [sums], choices = ngram_probabilities(
+            model, training.texts, training.labels, validation, [texts], training.settings
+        )
         report["ngram_evidence_sum"] = {
-            "model": "the model's n-gram evidence (words, pairs, triples) added up, no LSTM",
+            "model": "the bag of n-grams alone: the model's own words, pairs and triples "
+            "(NBSVM weights, pipeline.ngram_probabilities) refitted on the same texts, no LSTM",
+            "settings": choices,
             **evaluate(_scores_of(texts, sums), cases),
         }
     else:
-        report["ngram_evidence_sum"] = {
-            "skipped": "this model has no n-gram evidence layer (or no metrics.json with its scale)"
-        }
+        report["ngram_evidence_sum"] = {"skipped": "this model has no n-gram evidence layer"}
     return report

@@ -65,32 +65,6 @@ ARCHITECTURE_NOTE = (
 )
 
 
-def lstm_contribution_reading(metrics: dict) -> str | None:
-    """What reading in order adds over the order-blind bag of n-grams, on the IMDB held-out
-    reviews and the SST-2 test sentences; a gain is claimed only where significant."""
-    ablation = metrics.get("ablations", {}).get("bag_of_ngrams")
-    if not ablation:
-        return None
-    readings = []
-    for part, what in (
-        ("held_out", "IMDB held-out reviews"),
-        ("sst2_test", "SST-2 test sentences"),
-    ):
-        ours, alone = metrics[part], ablation[part]
-        reading = (
-            f"On the {what}, the bag of word n-grams alone (words, pairs and triples counted "
-            f"with no order) gets {alone['accuracy']:.1%} against the LSTM's "
-            f"{ours['accuracy']:.1%}."
-        )
-        counts = alone.get(PAIRED_KEY)
-        if counts:
-            reading += " " + paired_reading(
-                counts, "bag_of_ngrams", "the bag of n-grams", "reading in order"
-            )
-        readings.append(reading)
-    return " ".join(readings)
-
-
 VERDICT_LEVEL = 0.05  # two-sided; "better" or "worse" only below it
 
 
@@ -301,4 +275,212 @@ def comparison_rows(metrics: dict) -> list[tuple[str, float, str]]:
         ("TF-IDF baseline on the same split", metrics["baseline"]["accuracy"], "baseline"),
     ]
     rows += [(anchor.name, anchor.accuracy, "literature") for anchor in LITERATURE]
+    return rows
+
+
+def sst2_reading(metrics: dict) -> str | None:
+    """The SST-2 test accuracy with its interval, beside the range the published models reach."""
+    if "sst2_test" not in metrics:
+        return None
+    ours = metrics["sst2_test"]
+    low, high = accuracy_interval(ours["accuracy"], ours["n"])
+    reading = (
+        f"On the Stanford Sentiment Treebank's test sentences (SST-2: {ours['n']:,} one-sentence "
+        f"reviews, neutral ones dropped, never used in training or for any choice) it labelled "
+        f"{ours['accuracy']:.0%} right (95 % interval {low:.1%} to {high:.1%})."
+    )
+    published = [anchor["accuracy"] for anchor in metrics.get("published_sst2", [])]
+    if published:
+        reading += (
+            " Published models built for this test reach "
+            f"{min(published):.0%}–{max(published):.0%}; the LSTMs among them start from word "
+            "vectors pretrained on 840 billion words of web text (GloVe), ours from scratch."
+        )
+    return reading
+
+
+def published_reading(name: str, accuracy: float, ours: dict) -> str:
+    """One published SST-2 figure against our interval: inside it, above it or below it."""
+    low, high = accuracy_interval(ours["accuracy"], ours["n"])
+    gap = (accuracy - ours["accuracy"]) * 100
+    if low <= accuracy <= high:
+        where = "inside our 95 % interval, so no detectable difference"
+    elif accuracy > high:
+        where = "above our 95 % interval: that model is better on these sentences"
+    else:
+        where = "below our 95 % interval: ours is better on these sentences"
+    side = "above" if gap > 0 else "below"
+    return f"{name}: {accuracy:.1%}, {abs(gap):.1f} points {side} ours; {where}."
+
+
+BEHAVIOUR_LABELS = {
+    "negation_of_positive": 'Negated praise ("was not good")',
+    "negation_of_negative": 'Negated criticism ("was not bad")',
+    "contrast": 'Contrast ("X, but Y", both ways round)',
+    "at_first_by_the_end": '"At first … by the end"',
+    "comparative": 'Comparatives ("more A than B")',
+    "double_negation": "Double negation",
+    "invariance_names": "Swapping an actor's name",
+    "invariance_titles": "Swapping a film title",
+    "invariance_punctuation": "Changing the punctuation",
+}
+BEHAVIOUR_MODELS = (
+    ("lstm", "Shipped LSTM"),
+    ("bag_of_words", "Bag of words"),
+    ("tfidf_lr", "TF-IDF + LR"),
+)
+TARGET_PAIRS = 0.75  # issue #14: minimal pairs with both sides right
+TARGET_SENTENCES = 0.85
+
+
+def rate_text(rate: dict) -> str:
+    """A behavioural rate as "62 % (50–72)": the share and its 95 % interval, in percent."""
+    return f"{rate['share']:.0%} ({rate['low']:.0%}–{rate['high']:.0%})"
+
+
+@dataclass(frozen=True)
+class BehaviourRow:
+    """One category of the behavioural suite: what was measured, per model, and a reading."""
+
+    category: str
+    label: str
+    measure: str  # "pairs both right" or "invariance held"
+    rates: dict  # model key (BEHAVIOUR_MODELS) -> rate dict
+    reading: str
+
+
+def behaviour_rows(metrics: dict) -> list[BehaviourRow]:
+    """The recorded behavioural suite (``metrics["behaviour"]``) by category, the shipped LSTM
+    beside the bag of words and TF-IDF; [] when the suite was not recorded."""
+    recorded = metrics.get("behaviour")
+    if not recorded:
+        return []
+    baselines = recorded.get("baselines", {})
+    rows = []
+    for category, label in BEHAVIOUR_LABELS.items():
+        ours = recorded["categories"].get(category)
+        if ours is None:
+            continue
+        invariance = "invariance_held" in ours
+        what = "invariance_held" if invariance else "pairs_both_right"
+        rates = {"lstm": ours[what]}
+        for key, _ in BEHAVIOUR_MODELS[1:]:
+            theirs = baselines.get(key, {}).get("categories", {}).get(category, {}).get(what)
+            if theirs:
+                rates[key] = theirs
+        rows.append(
+            BehaviourRow(
+                category,
+                label,
+                "invariance held" if invariance else "pairs both right",
+                rates,
+                _behaviour_reading(label, ours, rates, invariance),
+            )
+        )
+    return rows
+
+
+def _behaviour_reading(label: str, ours: dict, rates: dict, invariance: bool) -> str:
+    lstm = rates["lstm"]
+    if invariance:
+        reading = (
+            f"{label}: the LSTM kept its verdict, within 10 points, on {lstm['count']} of "
+            f"{lstm['n']} pairs"
+        )
+    else:
+        reading = (
+            f"{label}: the LSTM read both sentences of {lstm['count']} of {lstm['n']} pairs "
+            f"right ({ours['sentences_right']['share']:.0%} of single sentences)"
+        )
+    others = [
+        f"{'the bag of words' if key == 'bag_of_words' else name} on {rates[key]['count']}"
+        for key, name in BEHAVIOUR_MODELS[1:]
+        if key in rates
+    ]
+    if others:
+        reading += "; " + " and ".join(others)
+        reading += f" of {lstm['n']}"
+    if ours.get("kind") == "reordered":
+        reading += (
+            ". The two sentences hold the same words, so an order-blind model gives both the "
+            "same score and can never get both right"
+        )
+    return reading + "."
+
+
+def behaviour_targets_reading(metrics: dict) -> str | None:
+    """The issue's two behavioural targets, met or missed, in one paragraph."""
+    recorded = metrics.get("behaviour")
+    if not recorded:
+        return None
+    overall = recorded["overall"]
+    pairs, sentences = overall["pairs_both_right"], overall["sentences_right"]
+
+    def judged(rate: dict, target: float) -> str:
+        if rate["share"] >= target:
+            return f"met the {target:.0%} target"
+        return f"missed the {target:.0%} target"
+
+    reading = (
+        f"Over all {pairs['n']} order and negation pairs the LSTM got both sentences right on "
+        f"{rate_text(pairs)} of pairs ({judged(pairs, TARGET_PAIRS)}) and "
+        f"{rate_text(sentences)} of sentences ({judged(sentences, TARGET_SENTENCES)})."
+    )
+    bag = recorded.get("baselines", {}).get("bag_of_words", {}).get("overall")
+    if bag:
+        reading += (
+            f" A bag of words trained on the same texts gets {rate_text(bag['pairs_both_right'])}"
+            f" of pairs and {rate_text(bag['sentences_right'])} of sentences."
+        )
+    return reading + " Brackets: 95 % confidence intervals."
+
+
+ABLATION_NAMES = {
+    "bag_of_ngrams": ("the bag of n-grams", "Bag of n-grams (no order)"),
+    "tfidf_lr": ("TF-IDF + LR", "TF-IDF + LR (no order)"),
+}
+ABLATION_KEYS = {"bag_of_ngrams": "bag_of_ngrams", "tfidf_lr": "baseline"}
+PARTS = (("held_out", "IMDB held-out reviews"), ("sst2_test", "SST-2 test sentences"))
+
+
+@dataclass(frozen=True)
+class AblationRow:
+    """One order-blind ablation on one test set, against the LSTM, with its McNemar verdict."""
+
+    name: str
+    part: str
+    lstm: float
+    other: float
+    other_interval: tuple[float, float]
+    verdict: str
+    reading: str
+
+
+def ablation_rows(metrics: dict) -> list[AblationRow]:
+    """The recorded ablations (bag of n-grams, TF-IDF) on each test set, with the verdict of
+    a McNemar test on the same reviews; [] when none were recorded."""
+    rows = []
+    for key, (short, name) in ABLATION_NAMES.items():
+        ablation = metrics.get("ablations", {}).get(key)
+        if not ablation:
+            continue
+        for part, where in PARTS:
+            other, ours = ablation.get(part), metrics.get(part)
+            if not other or not ours or PAIRED_KEY not in other:
+                continue
+            verdict = paired_verdict(other[PAIRED_KEY], ABLATION_KEYS[key])
+            reading = paired_reading(
+                other[PAIRED_KEY], ABLATION_KEYS[key], short, "reading in order"
+            )
+            rows.append(
+                AblationRow(
+                    name,
+                    where,
+                    ours["accuracy"],
+                    other["accuracy"],
+                    accuracy_interval(other["accuracy"], other.get("n", ours["n"])),
+                    verdict.label,
+                    f"{where}: {reading}",
+                )
+            )
     return rows
