@@ -250,16 +250,22 @@ def _on_cluster(args: argparse.Namespace) -> dict:
     work = jobs.Adapted("core.forecast.__main__:run_on_worker", progress="report")
     job = jobs.submit(work, args, data, name=f"cli-{args.command}")
     printed = 0
-    while not job.wait(0.5):
+    show = args.command == "backtest" and args.progress
+
+    def print_new() -> int:
         updates = job.progress()
-        for update in updates[printed:] if args.command == "backtest" and args.progress else []:
+        for update in updates[printed:] if show else []:
             _print_fold(update)
-        printed = len(updates)
+        return len(updates)
+
+    while not job.wait(0.5):
+        printed = print_new()
+    # the updates the worker sent between the last poll and the job's end
+    printed = print_new()
     error = job.error()
     if error is not None:
         raise error if isinstance(error, ValueError) else ValueError(jobs.failure(error)[0])
     result = job.result()
-    job.progress()  # the last fetch, with the worker's address
     text = result.pop("predictions_csv", None)
     if predictions and text is not None:
         try:
