@@ -12,10 +12,6 @@ from tests import browser_support as support
 
 OUT = support.ROOT / "docs" / "images"
 PROJECTOR = {"width": 1920, "height": 1080}
-EXAMPLE_REVIEW = (
-    "The acting was wonderful and the story moving, although the ending dragged a little. "
-    "Not a perfect film, but I would happily watch it again."
-)
 
 
 def home(page, url: str, out: Path) -> None:
@@ -26,16 +22,14 @@ def home(page, url: str, out: Path) -> None:
 
 
 def sentiment(page, url: str, out: Path) -> None:
+    """The "Order matters" demo's first example and the memory view it opens with."""
     page.goto(url)
     page.get_by_role("link", name="Review sentiment").first.click()
-    box = page.get_by_role("textbox", name="Review", exact=True)
-    box.wait_for()
-    box.fill(EXAMPLE_REVIEW)
-    page.get_by_role("button", name="Score", exact=True).click()
-    page.get_by_text("Which words moved the score").first.wait_for(timeout=60_000)
+    page.get_by_role("textbox", name="Review", exact=True).wait_for()
+    page.get_by_role("button", name="The first hour is a mess, but").click()
+    page.get_by_role("heading", name="Memory at work").wait_for(timeout=60_000)
     support.wait_until_idle(page)
-    page.get_by_role("button", name="Score", exact=True).scroll_into_view_if_needed()
-    page.mouse.wheel(0, 250)
+    page.get_by_role("heading", name="Order matters").first.scroll_into_view_if_needed()
     page.wait_for_timeout(800)
     page.screenshot(path=str(out / "sentiment.png"))
 
