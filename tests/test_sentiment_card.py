@@ -258,3 +258,17 @@ def test_ablation_rows_carry_each_mcnemar_verdict_in_words():
     assert "TF-IDF + LR alone on 29" in rows[2].reading
     assert "no detectable difference between them" in rows[2].reading
     assert card.ablation_rows({}) == []
+
+
+def test_shipped_model_name_lists_every_training_source_from_metrics():
+    metrics = {
+        "data": {
+            "n_train_by_source": {"imdb": 1234, "rotten_tomatoes": 56, "sst_phrase": 7890},
+            "n_made_up_examples": 400,
+        }
+    }
+    assert card.shipped_model_name(metrics) == (
+        "the shipped model (trained on 1,234 IMDB reviews, 7,890 Stanford Sentiment Treebank "
+        "phrases, 56 Rotten Tomatoes sentences and 400 made-up contrast and negation examples)"
+    )
+    assert card.shipped_model_name(None) == "the shipped model"

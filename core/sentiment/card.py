@@ -65,6 +65,38 @@ ARCHITECTURE_NOTE = (
 )
 
 
+def shipped_model_name(metrics: dict | None) -> str:
+    """How the Score, Batch and label-check views name the shipped model, with what it read.
+
+    Parameters
+    ----------
+    metrics : dict or None
+        The shipped ``metrics.json``; None (unreadable) gives the name without the counts.
+
+    Returns
+    -------
+    str
+        E.g. "the shipped model (trained on 19,903 IMDB reviews, ...)".
+    """
+    data = (metrics or {}).get("data") or {}
+    by_source = data.get("n_train_by_source") or {}
+    parts = [
+        f"{by_source[key]:,} {what}"
+        for key, what in (
+            ("imdb", "IMDB reviews"),
+            ("sst_phrase", "Stanford Sentiment Treebank phrases"),
+            ("rotten_tomatoes", "Rotten Tomatoes sentences"),
+        )
+        if by_source.get(key)
+    ]
+    if data.get("n_made_up_examples"):
+        parts.append(f"{data['n_made_up_examples']:,} made-up contrast and negation examples")
+    if not parts:
+        return "the shipped model"
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"the shipped model (trained on {listed})"
+
+
 VERDICT_LEVEL = 0.05  # two-sided; "better" or "worse" only below it
 
 
