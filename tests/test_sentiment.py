@@ -1,5 +1,6 @@
 """core.sentiment: data handling, text helpers, the shipped model's behaviour, training, CLI."""
 
+import dataclasses
 import gzip
 import json
 import subprocess
@@ -13,6 +14,7 @@ from core.paths import ROOT, SENTIMENT_MODEL_DIR
 from core.sentiment import (
     MAX_CHARACTERS,
     ModelSettings,
+    card,
     highlight_html,
     load_metrics,
     load_model,
@@ -428,3 +430,14 @@ def test_training_script_stores_paired_counts_that_match_its_accuracies(tmp_path
         metrics["baseline"]["accuracy"] == metrics["ablations"]["tfidf_lr"]["held_out"]["accuracy"]
     )
     assert 0 <= metrics["dev_pairs"]["pairs_both_right"] <= 1
+
+
+def test_a_stopped_session_training_says_so_in_its_report():
+    texts, labels = reviews.bundled_subset(200)
+    settings = dataclasses.replace(TINY, epochs=2, ngram_features=0)
+    _, report = train_session_model(texts, labels, settings, should_stop=lambda: True)
+    assert report["stopped"] is True
+    assert len(report["history"]["loss"]) == 1
+    assert card.stopped_reading(report).startswith("Training was stopped after 1 of 2 epochs")
+    _, finished = train_session_model(texts, labels, settings)
+    assert finished["stopped"] is False and card.stopped_reading(finished) is None

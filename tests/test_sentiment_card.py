@@ -272,3 +272,16 @@ def test_shipped_model_name_lists_every_training_source_from_metrics():
         "phrases, 56 Rotten Tomatoes sentences and 400 made-up contrast and negation examples)"
     )
     assert card.shipped_model_name(None) == "the shipped model"
+
+
+def test_stopped_reading_says_how_far_training_got_and_which_epoch_it_kept():
+    report = {
+        "stopped": True,
+        "history": {"loss": [0.7, 0.6, 0.5], "val_loss": [0.69, 0.61, 0.64]},
+        "settings": {"epochs": 10},
+    }
+    assert card.stopped_reading(report) == (
+        "Training was stopped after 3 of 10 epochs; the model keeps epoch 2, the best on "
+        "validation reviews."
+    )
+    assert card.stopped_reading({**report, "stopped": False}) is None

@@ -643,6 +643,9 @@ def ablations_card(metrics: dict) -> None:
 def session_report(result: dict) -> None:
     """How the model trained in this session did on its test reviews."""
     test = result["test"]
+    stopped = card.stopped_reading(result)
+    if stopped:
+        st.info(stopped)
     st.metric("Accuracy on your test reviews", f"{test['accuracy']:.1%}")
     st.caption(
         card.accuracy_reading(test["accuracy"], test["n"])

@@ -273,6 +273,29 @@ def session_split_reading(n_train: int, n_validation: int, n_test: int) -> str:
     )
 
 
+def stopped_reading(report: dict) -> str | None:
+    """What a stopped session training kept; None when it ran to its end.
+
+    ``report`` is :func:`core.sentiment.train.train_session_model`'s report.
+    """
+    if not report.get("stopped"):
+        return None
+    losses = report["history"].get("val_loss") or []
+    planned = report["settings"]["epochs"]
+    kept = (
+        f"; the model keeps epoch {losses.index(min(losses)) + 1}, the best on validation reviews"
+        if losses
+        else ""
+    )
+    run = len(report["history"].get("loss") or losses)
+    return f"Training was stopped after {run} of {planned} {epochs_word(planned)}{kept}."
+
+
+def epochs_word(count: int) -> str:
+    """The word "epoch" for a count of 1, "epochs" for any other."""
+    return "epoch" if count == 1 else "epochs"
+
+
 def sst2_rows(metrics: dict) -> list[tuple[str, float, str]]:
     """(name, accuracy, kind) rows for the SST-2 test sentences: ours, the two order-blind
     ablations, then published models trained on SST alone."""
