@@ -282,3 +282,20 @@ def test_readings_summary_puts_an_before_an_eighty_something_percent():
 
     text = explain.readings_summary(["not", "bad"], [0.9, 1.2], 0.0, 0.89, pooled=True)
     assert "an 89% chance of positive" in text and "a 89%" not in text
+
+
+def test_the_biggest_move_is_not_the_move_away_from_the_first_words_starting_lean():
+    from core.sentiment import explain
+
+    # "The film was not bad.": 80% after "the" is the model's starting lean; "film" moves away
+    # from it most, but the reading should point at a later word
+    running = [0.80, 0.91, 0.907, 0.884, 0.886]
+    trace = fake_trace(running, np.ones((5, 2)), np.zeros((5, 2)))
+    assert trace.turning_point() == 3
+    text = explain.turning_point_reading(trace)
+    assert text.startswith("The score never changed sides after the first word; its biggest move")
+    assert "came at word 4, “w3” (leaving out the first two words: the 80% after “w0”" in text
+    assert "After “w3” the score went from 91% to 88%" in text
+    two = fake_trace([0.80, 0.6], np.ones((2, 1)), np.zeros((2, 1)))
+    assert two.turning_point() == 1  # with two words the second word's move is the only one
+    assert "biggest move came at word 2, “w1”." in explain.turning_point_reading(two)

@@ -238,7 +238,13 @@ def turning_point_reading(trace) -> str:
         f"The verdict turned {side} at word {step + 1}, “{trace.words[step]}”, and stayed there."
         if trace.crossed(step)
         else f"The score never changed sides after the first word; its biggest move came at word "
-        f"{step + 1}, “{trace.words[step]}”."
+        f"{step + 1}, “{trace.words[step]}”"
+        + (
+            f" (leaving out the first two words: the {trace.running[0]:.0%} after "
+            f"“{trace.words[0]}” is mostly where the model starts, not a reading of that word)."
+            if step > 1
+            else "."
+        )
     )
     return f"{lead} {word_memory_reading(trace, step)}"
 
