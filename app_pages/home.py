@@ -31,7 +31,8 @@ with right, st.container(border=True):
         diagrams.many_to_many_example(), key="home_many_to_many", config={"displayModeBar": False}
     )
     st.markdown(
-        "Upload a stock-price CSV (or use a bundled sample), pick how many past days the model "
+        "Upload stock prices as a CSV or Excel file, paste rows from a spreadsheet, or use a "
+        "bundled sample; pick how many past days the model "
         "reads, train an LSTM in your browser session and compare it with the honest "
         "“tomorrow = today” baseline."
     )

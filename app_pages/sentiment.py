@@ -3,12 +3,13 @@
 import streamlit as st
 
 from core.paths import sentiment_model_dir
-from core.sentiment import data as reviews
 from core.sentiment import (
+    card,
     load_metrics,
     load_model,
     split_reviews,
 )
+from core.sentiment import data as reviews
 from ui import explain as ui_explain
 from ui import sentiment as view
 from ui import state
@@ -34,7 +35,11 @@ def shipped_model():
 def active_model():
     if state.using_session_model():
         return state.session_model(), "your model trained in this session"
-    return shipped_model(), "the shipped model (trained on about 20,000 IMDB reviews)"
+    try:
+        metrics = load_metrics(sentiment_model_dir())
+    except ValueError:
+        metrics = None  # the model card tab says why; here the name just goes without counts
+    return shipped_model(), card.shipped_model_name(metrics)
 
 
 def score_tab(model, model_name: str) -> None:

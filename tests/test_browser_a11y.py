@@ -160,6 +160,14 @@ def test_presentation_mode_is_readable_from_the_back_of_a_room(browser, app_url,
             .map(element => parseFloat(getComputedStyle(element).fontSize))"""
     )
     assert text_sizes and min(text_sizes) >= 18, f"page text under 18 px: {sorted(text_sizes)[:5]}"
+    # the key numbers (st.metric values) stay larger than normal mode's 38 px, not body size
+    metric_sizes = page.evaluate(
+        """() => [...document.querySelectorAll(
+            '[data-testid="stMain"] [data-testid="stMetricValue"] p')]
+            .filter(element => element.offsetParent !== null)
+            .map(element => parseFloat(getComputedStyle(element).fontSize))"""
+    )
+    assert metric_sizes and min(metric_sizes) >= 40, f"metric values: {sorted(metric_sizes)[:5]}"
     page.get_by_text("Predicted against actual prices").first.scroll_into_view_if_needed()
     support.ROOT.joinpath("screenshots").mkdir(exist_ok=True)
     page.screenshot(path=str(support.ROOT / "screenshots" / f"presentation_{theme}.png"))

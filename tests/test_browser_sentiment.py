@@ -6,6 +6,8 @@ Screenshots go to the git-ignored ``screenshots/`` folder.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -184,3 +186,22 @@ def test_train_your_own_reports_its_test_reviews_only(page):
     assert "It learned from 120 of your reviews; 40 more chose its settings" in report.inner_text()
     report.scroll_into_view_if_needed()
     shot(page, "sentiment_train_test_part")
+
+
+def test_stop_says_the_training_was_stopped_and_what_it_kept(page):
+    page.get_by_role("tab", name="Train your own").click()
+    # many reviews and epochs: the first epoch is still running when Stop is clicked
+    for name in ("Reviews", "Epochs"):
+        page.get_by_role("slider", name=name).first.press("End")
+        support.wait_until_idle(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_role("button", name="Stop").click(timeout=4 * TIMEOUT_MS)
+    stopped = page.get_by_text(re.compile(r"Training was stopped after \d+ of 10 epochs"))
+    stopped.first.wait_for(timeout=4 * TIMEOUT_MS)
+    assert re.search(
+        r"the model keeps epoch \d+, the best on validation reviews\.$",
+        stopped.first.inner_text().strip(),
+    )
+    assert page.get_by_text("Accuracy on your test reviews").first.is_visible()
+    stopped.first.scroll_into_view_if_needed()
+    shot(page, "sentiment_train_stopped")

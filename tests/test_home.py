@@ -59,3 +59,10 @@ def test_short_diagram_draws_every_step_and_only_the_outputs_given():
     many = diagrams.many_to_many_example()
     outputs = [text for text in (a.text for a in many.layout.annotations) if text.startswith("→")]
     assert len(outputs) == step_count(many)
+
+
+def test_home_forecast_card_mentions_excel_and_pasted_rows():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    text = " ".join(element.value for element in at.markdown)
+    assert "Excel" in text and "paste rows" in text

@@ -168,9 +168,11 @@ def test_memory_summary_and_table_follow_the_trace():
     trace = fake_trace([0.4, 0.7], [[1.0, 1.0], [0.2, 0.6]], [[0.5, 0.3], [0.0, 0.0]])
     summary = explain.memory_summary(trace)
     assert "read 2 words with 2 memory cells" in summary
-    assert "kept 70% of its memory on average" in summary
+    # the first word has no memory to keep: only word 2's 40% counts
+    assert "kept 40% of its memory on average" in summary
     assert "kept least at “w1” (word 2, 40%)" in summary
     rows = explain.memory_table_rows(trace)
+    assert rows[0]["memory kept"] == "— (starts empty)"
     assert rows[1] == {
         "word": "2. w1",
         "score after it": "70%",
@@ -262,3 +264,38 @@ def test_the_rerun_matches_a_real_lstm_that_reads_n_gram_evidence_beside_the_wor
     hidden = np.asarray(lstm_outputs_model(shipped.model_)(np.array([text])))[0][: len(words)]
     assert len(words) > 100
     assert np.abs(memory.run_cell(inputs, weights)["hidden"] - hidden).max() < 1e-5
+
+
+def test_the_first_word_is_not_said_to_keep_any_memory():
+    from core.sentiment import explain
+
+    trace = fake_trace([0.8, 0.7], [[0.9, 0.9], [0.5, 0.5]], [[0.5, 0.3], [0.0, 0.0]])
+    first = explain.word_memory_reading(trace, 0)
+    assert "kept" not in first and "started with an empty memory and wrote into" in first
+    assert "kept 50% of its memory on average" in explain.word_memory_reading(trace, 1)
+    one = fake_trace([0.8], [[0.9, 0.9]], [[0.5, 0.3]])
+    assert explain.memory_summary(one).endswith("its memory had nothing to carry over.")
+
+
+def test_readings_summary_puts_an_before_an_eighty_something_percent():
+    from core.sentiment import explain
+
+    text = explain.readings_summary(["not", "bad"], [0.9, 1.2], 0.0, 0.89, pooled=True)
+    assert "an 89% chance of positive" in text and "a 89%" not in text
+
+
+def test_the_biggest_move_is_not_the_move_away_from_the_first_words_starting_lean():
+    from core.sentiment import explain
+
+    # "The film was not bad.": 80% after "the" is the model's starting lean; "film" moves away
+    # from it most, but the reading should point at a later word
+    running = [0.80, 0.91, 0.907, 0.884, 0.886]
+    trace = fake_trace(running, np.ones((5, 2)), np.zeros((5, 2)))
+    assert trace.turning_point() == 3
+    text = explain.turning_point_reading(trace)
+    assert text.startswith("The score never changed sides after the first word; its biggest move")
+    assert "came at word 4, “w3” (leaving out the first two words: the 80% after “w0”" in text
+    assert "After “w3” the score went from 91% to 88%" in text
+    two = fake_trace([0.80, 0.6], np.ones((2, 1)), np.zeros((2, 1)))
+    assert two.turning_point() == 1  # with two words the second word's move is the only one
+    assert "biggest move came at word 2, “w1”." in explain.turning_point_reading(two)

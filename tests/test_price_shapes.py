@@ -460,3 +460,29 @@ def test_rows_sharing_dates_without_a_ticker_column_are_not_collapsed():
     expected = r"^100% of the rows share their timestamp with another row \(e\.g\. 2024-01-01 appe"
     with pytest.raises(ValueError, match=expected + r"ars 7 times\), and no text column"):
         load_prices(data.to_csv(index=False).encode())
+
+
+def test_a_daily_file_that_turns_weekly_is_refused_naming_both_spacings():
+    trading_days = pd.bdate_range("2020-01-01", periods=300 + 240 * 5)
+    dates = trading_days[:300].append(trading_days[304::5][:240])  # then every 5th trading day
+    data = pd.DataFrame({"Date": dates.strftime("%Y-%m-%d"), "Close": range(1, 541)})
+    expected = (
+        r"^The dates change spacing: most are 1 day apart \(daily data\), but the 241 rows from "
+        rf"{dates[299]:%Y-%m-%d} to {dates[-1]:%Y-%m-%d} are 7 days apart \(weekly data\)\. "
+        r"Upload one series at one frequency"
+    )
+    with pytest.raises(ValueError, match=expected):
+        load_prices(data.to_csv(index=False).encode())
+
+
+def test_daily_files_with_holiday_weeks_and_weekly_files_with_missed_weeks_still_load():
+    trading_days = pd.bdate_range("2001-01-02", "2003-12-31")
+    # a week-long closure (as after 11 September 2001) and scattered one-day holidays
+    closed = pd.bdate_range("2001-09-11", "2001-09-14").append(trading_days[::23])
+    daily = trading_days.difference(closed)
+    data = pd.DataFrame({"Date": daily.strftime("%Y-%m-%d"), "Close": range(1, len(daily) + 1)})
+    assert load_prices(data.to_csv(index=False).encode()).frequency.name == "daily"
+    weeks = pd.date_range("2020-01-03", periods=120, freq="W-FRI")
+    weeks = weeks.delete([20, 50, 51, 90])  # a few missed weeks, one of them two in a row
+    data = pd.DataFrame({"Date": weeks.strftime("%Y-%m-%d"), "Close": range(1, len(weeks) + 1)})
+    assert load_prices(data.to_csv(index=False).encode()).frequency.name == "weekly"

@@ -1,5 +1,6 @@
 """core.sentiment: data handling, text helpers, the shipped model's behaviour, training, CLI."""
 
+import dataclasses
 import gzip
 import json
 import subprocess
@@ -13,6 +14,7 @@ from core.paths import ROOT, SENTIMENT_MODEL_DIR
 from core.sentiment import (
     MAX_CHARACTERS,
     ModelSettings,
+    card,
     highlight_html,
     load_metrics,
     load_model,
@@ -428,3 +430,44 @@ def test_training_script_stores_paired_counts_that_match_its_accuracies(tmp_path
         metrics["baseline"]["accuracy"] == metrics["ablations"]["tfidf_lr"]["held_out"]["accuracy"]
     )
     assert 0 <= metrics["dev_pairs"]["pairs_both_right"] <= 1
+
+
+def test_a_stopped_session_training_says_so_in_its_report():
+    texts, labels = reviews.bundled_subset(200)
+    settings = dataclasses.replace(TINY, epochs=2, ngram_features=0)
+    _, report = train_session_model(texts, labels, settings, should_stop=lambda: True)
+    assert report["stopped"] is True
+    assert len(report["history"]["loss"]) == 1
+    assert card.stopped_reading(report).startswith("Training was stopped after 1 of 2 epochs")
+    _, finished = train_session_model(texts, labels, settings)
+    assert finished["stopped"] is False and card.stopped_reading(finished) is None
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        ("8%", "an 8%"),
+        ("11%", "an 11%"),
+        ("18%", "an 18%"),
+        ("80%", "an 80%"),
+        ("89%", "an 89%"),
+        ("800", "an 800"),
+        ("8,000", "an 8,000"),
+        ("11,500", "an 11,500"),
+        ("1%", "a 1%"),
+        ("100%", "a 100%"),
+        ("110", "a 110"),
+        ("180", "a 180"),
+        ("90%", "a 90%"),
+        ("1,800", "a 1,800"),
+    ],
+)
+def test_with_article_uses_an_before_numbers_read_with_a_vowel(number, expected):
+    from core.sentiment.text import with_article
+
+    assert with_article(number) == expected
+
+
+def test_reading_of_says_an_eighty_something_percent_chance():
+    assert "gives an 89% chance" in reading_of(0.89)
+    assert "gives a 97% chance" in reading_of(0.97)

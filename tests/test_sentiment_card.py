@@ -258,3 +258,30 @@ def test_ablation_rows_carry_each_mcnemar_verdict_in_words():
     assert "TF-IDF + LR alone on 29" in rows[2].reading
     assert "no detectable difference between them" in rows[2].reading
     assert card.ablation_rows({}) == []
+
+
+def test_shipped_model_name_lists_every_training_source_from_metrics():
+    metrics = {
+        "data": {
+            "n_train_by_source": {"imdb": 1234, "rotten_tomatoes": 56, "sst_phrase": 7890},
+            "n_made_up_examples": 400,
+        }
+    }
+    assert card.shipped_model_name(metrics) == (
+        "the shipped model (trained on 1,234 IMDB reviews, 7,890 Stanford Sentiment Treebank "
+        "phrases, 56 Rotten Tomatoes sentences and 400 made-up contrast and negation examples)"
+    )
+    assert card.shipped_model_name(None) == "the shipped model"
+
+
+def test_stopped_reading_says_how_far_training_got_and_which_epoch_it_kept():
+    report = {
+        "stopped": True,
+        "history": {"loss": [0.7, 0.6, 0.5], "val_loss": [0.69, 0.61, 0.64]},
+        "settings": {"epochs": 10},
+    }
+    assert card.stopped_reading(report) == (
+        "Training was stopped after 3 of 10 epochs; the model keeps epoch 2, the best on "
+        "validation reviews."
+    )
+    assert card.stopped_reading({**report, "stopped": False}) is None

@@ -5,7 +5,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.sentiment import load_model
+from core.sentiment import load_metrics, load_model
 
 TIMEOUT = 120
 
@@ -302,3 +302,13 @@ def test_what_the_lstm_read_has_one_step_per_word_it_read(page):
     assert spec["layout"]["meta"]["steps"] == len(words)
     note = f"Your review had 800 words; the model read the {kept} {len(words)}"
     assert note in texts_of(page.caption)
+
+
+def test_score_view_names_what_the_shipped_model_learned_from(page):
+    shipped = load_metrics()["data"]
+    captions = texts_of(page.caption)
+    assert "20,000" not in captions
+    assert f"{shipped['n_train_by_source']['sst_phrase']:,} Stanford Sentiment" in captions
+    assert "made-up contrast and negation examples" in captions
+    assert "often LSTMs too, miss negation" not in captions
+    assert "double negation" in captions and "comparatives" in captions

@@ -78,8 +78,11 @@ def example_buttons() -> None:
             width="stretch",
         )
     st.caption(
-        "The last three are hard cases: word-counting models, and often LSTMs too, miss "
-        "negation and sarcasm. Try them and see which words get the blame."
+        "The last three are hard cases for word-counting models. This LSTM reads negation "
+        "(\u201cnot bad\u201d) and contrast (\u201c…, but …\u201d) and weighs the words after "
+        "them; it still misses sarcasm, double negation (\u201cnot unwatchable\u201d) and "
+        "comparatives (\u201cmore boring than funny\u201d). Try them and see which words get "
+        "the blame."
     )
 
 
@@ -640,6 +643,9 @@ def ablations_card(metrics: dict) -> None:
 def session_report(result: dict) -> None:
     """How the model trained in this session did on its test reviews."""
     test = result["test"]
+    stopped = card.stopped_reading(result)
+    if stopped:
+        st.info(stopped)
     st.metric("Accuracy on your test reviews", f"{test['accuracy']:.1%}")
     st.caption(
         card.accuracy_reading(test["accuracy"], test["n"])

@@ -25,6 +25,8 @@ def contrast_fixes() -> None:
 
 # Presentation mode: the charts enlarge themselves (core.charts.enlarge); this does the same for
 # the text around them (card readings, captions, labels), which Streamlit draws at 14-17 px.
+# A metric's value sits in a markdown paragraph, which the 22 px rule would shrink: it is named
+# again with the metric's test id so that it stays at 44 px.
 PRESENTATION_CSS = """
 <style>
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
@@ -36,8 +38,10 @@ PRESENTATION_CSS = """
   font-size: 22px;
   line-height: 1.4;
 }
-[data-testid="stMain"] [data-testid="stMetricValue"] {
+[data-testid="stMain"] [data-testid="stMetricValue"],
+[data-testid="stMain"] [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {
   font-size: 44px;
+  line-height: 1.2;
 }
 </style>
 """

@@ -16,6 +16,9 @@ import pandas as pd
 NAMES = ("minute", "hourly", "daily", "weekly", "monthly")
 MIN_REGULAR_SHARE = 0.9  # share of gaps that must fit the detected kind
 MIN_GAPS_JUDGED = 10  # a few rows show too little to call their spacing irregular
+# this many gaps in a row at another kind's spacing mean the file switches spacing (daily, then
+# weekly); a holiday week or a missed month is one gap, never a run of them
+MIN_RUN_OF_OTHER_SPACING = 10
 DAY = pd.Timedelta(days=1)
 # Gaps each kind accepts, in days: daily data skips weekends and holidays (up to a week, e.g.
 # Christmas to New Year); weekly and monthly data may miss one period.
@@ -188,11 +191,43 @@ def detect(index: pd.DatetimeIndex) -> Frequency:
             share = float(days.between(accepted_low, accepted_high).mean())
             if share < MIN_REGULAR_SHARE and len(gaps) >= MIN_GAPS_JUDGED:
                 raise ValueError(_irregular(name, share, gaps))
+            _refuse_a_switch(name, index, days)
             return Frequency(name, STEPS[name])
     raise ValueError(
         f"The dates are about {median_days:,.0f} days apart ({_common_gaps(gaps)}); the "
         "forecaster reads minute, hourly, daily, weekly or monthly data. Upload a series with one "
         "of these spacings."
+    )
+
+
+def _refuse_a_switch(name: str, index: pd.DatetimeIndex, days: pd.Series) -> None:
+    """Raise ValueError when a long run of consecutive gaps is off ``name``'s usual spacing.
+
+    The share test in :func:`detect` misses a daily file that turns weekly: a week is also the
+    longest holiday gap daily data may have, so every gap "fits". A run of such gaps cannot be
+    holidays.
+    """
+    low, high = TYPICAL_DAYS[name]
+    other = ~days.between(low, high).to_numpy()
+    # where each run of off-spacing gaps starts and ends (end exclusive)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], other.astype(int), [0]])))
+    starts, ends = edges[::2], edges[1::2]
+    if not len(starts) or (ends - starts).max() < MIN_RUN_OF_OTHER_SPACING:
+        return
+    longest = int(np.argmax(ends - starts))
+    start, end = int(starts[longest]), int(ends[longest])
+    gaps = pd.Series(np.diff(index.to_numpy()))
+    usual = _spoken_gap(gaps[~other].mode().iloc[0])
+    switched = gaps[start:end].mode().iloc[0]
+    kind = next(
+        (f" ({kind} data)" for kind, (a, b) in TYPICAL_DAYS.items() if a <= switched / DAY <= b),
+        "",
+    )
+    raise ValueError(
+        f"The dates change spacing: most are {usual} apart ({name} data), but the "
+        f"{end - start + 1:,} rows from {index[start]:%Y-%m-%d} to {index[end]:%Y-%m-%d} are "
+        f"{_spoken_gap(switched)} apart{kind}. Upload one series at one frequency, for example by "
+        "exporting it again with a single interval, or keep only the rows of one spacing."
     )
 
 

@@ -65,6 +65,38 @@ ARCHITECTURE_NOTE = (
 )
 
 
+def shipped_model_name(metrics: dict | None) -> str:
+    """How the Score, Batch and label-check views name the shipped model, with what it read.
+
+    Parameters
+    ----------
+    metrics : dict or None
+        The shipped ``metrics.json``; None (unreadable) gives the name without the counts.
+
+    Returns
+    -------
+    str
+        E.g. "the shipped model (trained on 19,903 IMDB reviews, ...)".
+    """
+    data = (metrics or {}).get("data") or {}
+    by_source = data.get("n_train_by_source") or {}
+    parts = [
+        f"{by_source[key]:,} {what}"
+        for key, what in (
+            ("imdb", "IMDB reviews"),
+            ("sst_phrase", "Stanford Sentiment Treebank phrases"),
+            ("rotten_tomatoes", "Rotten Tomatoes sentences"),
+        )
+        if by_source.get(key)
+    ]
+    if data.get("n_made_up_examples"):
+        parts.append(f"{data['n_made_up_examples']:,} made-up contrast and negation examples")
+    if not parts:
+        return "the shipped model"
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"the shipped model (trained on {listed})"
+
+
 VERDICT_LEVEL = 0.05  # two-sided; "better" or "worse" only below it
 
 
@@ -239,6 +271,29 @@ def session_split_reading(n_train: int, n_validation: int, n_test: int) -> str:
         f"and when to stop; these {n_test:,} test reviews were set aside first and used for "
         "nothing else, so the number is a fair estimate for reviews like yours."
     )
+
+
+def stopped_reading(report: dict) -> str | None:
+    """What a stopped session training kept; None when it ran to its end.
+
+    ``report`` is :func:`core.sentiment.train.train_session_model`'s report.
+    """
+    if not report.get("stopped"):
+        return None
+    losses = report["history"].get("val_loss") or []
+    planned = report["settings"]["epochs"]
+    kept = (
+        f"; the model keeps epoch {losses.index(min(losses)) + 1}, the best on validation reviews"
+        if losses
+        else ""
+    )
+    run = len(report["history"].get("loss") or losses)
+    return f"Training was stopped after {run} of {planned} {epochs_word(planned)}{kept}."
+
+
+def epochs_word(count: int) -> str:
+    """The word "epoch" for a count of 1, "epochs" for any other."""
+    return "epoch" if count == 1 else "epochs"
 
 
 def sst2_rows(metrics: dict) -> list[tuple[str, float, str]]:

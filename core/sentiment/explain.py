@@ -10,6 +10,7 @@ from collections import Counter
 import plotly.graph_objects as go
 
 from core import diagrams
+from core.sentiment.text import with_article
 
 UNKNOWN = "[UNK]"  # how Keras' TextVectorization names a word outside its vocabulary
 
@@ -128,14 +129,16 @@ def readings_summary(
     if pooled:
         text = (
             f"{where} the LSTM gave a score, weighted by how much attention the model pays to "
-            f"that word (the weights add up to 1). These readings add up to {_signed(total)}, a "
-            f"{p_positive:.0%} chance of positive (a total of 0 would mean 50%)."
+            f"that word (the weights add up to 1). These readings add up to {_signed(total)}, "
+            f"{with_article(f'{p_positive:.0%}')} chance of positive (a total of 0 would mean "
+            "50%)."
         )
     else:
         text = (
             f"{where} the LSTM wrote out a reading. They add up to {_signed(total)}; with the "
             f"model's starting point of {_signed(start)} that makes {_signed(total + start)}, "
-            f"a {p_positive:.0%} chance of positive (a total of 0 would mean 50%)."
+            f"{with_article(f'{p_positive:.0%}')} chance of positive (a total of 0 would mean "
+            "50%)."
         )
     drawn = "Of the steps drawn, its" if len(shown) < len(words) else "Its"
     if up:
@@ -209,10 +212,14 @@ def word_memory_reading(trace, step: int) -> str:
         if step
         else f"After its first word, “{word}”, the score went from the even 50% to {new}"
     )
+    carried = (
+        f"the LSTM kept {trace.kept_share()[step]:.0%} of its memory on average and wrote over"
+        if step
+        else "the LSTM started with an empty memory and wrote into"
+    )
     return (
-        f"{start}: the LSTM kept {trace.kept_share()[step]:.0%} of its memory on average and "
-        f"wrote over {_cells(written, trace.units)}; cell{'s' if len(moved) > 1 else ''} "
-        f"{_cell_names(moved)} moved most."
+        f"{start}: {carried} {_cells(written, trace.units)}; "
+        f"cell{'s' if len(moved) > 1 else ''} {_cell_names(moved)} moved most."
     )
 
 
@@ -231,7 +238,13 @@ def turning_point_reading(trace) -> str:
         f"The verdict turned {side} at word {step + 1}, “{trace.words[step]}”, and stayed there."
         if trace.crossed(step)
         else f"The score never changed sides after the first word; its biggest move came at word "
-        f"{step + 1}, “{trace.words[step]}”."
+        f"{step + 1}, “{trace.words[step]}”"
+        + (
+            f" (leaving out the first two words: the {trace.running[0]:.0%} after "
+            f"“{trace.words[0]}” is mostly where the model starts, not a reading of that word)."
+            if step > 1
+            else "."
+        )
     )
     return f"{lead} {word_memory_reading(trace, step)}"
 
@@ -240,16 +253,20 @@ def memory_summary(trace) -> str:
     """How much the LSTM carried from word to word over the whole review, and where least."""
     if not trace.words:
         return ""
-    kept = trace.kept_share()
-    least = int(kept.argmin())
     text = (
         f"The LSTM read {len(trace.words):,} word{'s' if len(trace.words) > 1 else ''} with "
-        f"{trace.units} memory cells. From one word to the next it kept {kept.mean():.0%} of "
-        "its memory on average (the forget gate: 100% would keep everything)"
+        f"{trace.units} memory cells."
     )
-    if len(trace.words) > 1:
-        text += f"; it kept least at “{trace.words[least]}” (word {least + 1}, {kept[least]:.0%})"
-    return text + "."
+    if len(trace.words) == 1:
+        return text + " With one word its memory had nothing to carry over."
+    # the memory is empty before the first word, so only the later words carry anything over
+    kept = trace.kept_share()[1:]
+    least = int(kept.argmin()) + 1
+    return (
+        f"{text} From one word to the next it kept {kept.mean():.0%} of its memory on average "
+        "(the forget gate: 100% would keep everything); it kept least at "
+        f"“{trace.words[least]}” (word {least + 1}, {kept[least - 1]:.0%})."
+    )
 
 
 def memory_table_rows(trace) -> list[dict]:
@@ -261,7 +278,8 @@ def memory_table_rows(trace) -> list[dict]:
         {
             "word": f"{step + 1}. {word}",
             "score after it": f"{trace.running[step]:.0%}",
-            "memory kept": f"{kept[step]:.0%}",
+            # before the first word the memory is empty: there is nothing to keep yet
+            "memory kept": f"{kept[step]:.0%}" if step else "— (starts empty)",
             "cells written over": f"{int(overwritten[step])} of {trace.units}",
             "cells that moved most": _cell_names(trace.changed_most(step, min(3, trace.units))),
         }

@@ -107,15 +107,19 @@ class MemoryTrace:
 
     def turning_point(self) -> int | None:
         """The word after which the running score last crossed 50 %, settling the verdict; when
-        it never crossed after the first word, the word that moved it most. None for fewer than
-        two words."""
+        it never crossed after the first word, the word that moved it most from the third word
+        on (the second with only two words). None for fewer than two words."""
         if len(self.running) < 2:
             return None
         side = self.running >= 0.5
         crossings = np.flatnonzero(side[1:] != side[:-1]) + 1
         if crossings.size:
             return int(crossings[-1])
-        return int(np.argmax(np.abs(np.diff(self.running)))) + 1
+        moves = np.abs(np.diff(self.running))
+        # the first word's score is mostly the model's starting lean, not a reading of that
+        # word, so the second word's move away from it would win for no reason of its own
+        first = 1 if len(moves) > 1 else 0
+        return int(np.argmax(moves[first:])) + first + 1
 
     def crossed(self, step: int | None) -> bool:
         """Whether the running score changed sides of 50 % at word ``step`` (not the first)."""

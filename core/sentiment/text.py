@@ -89,6 +89,22 @@ def split_reviews(text: str, one_per_line: bool) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
 
 
+def with_article(number: str) -> str:
+    """The formatted number ``number`` (e.g. "89%", "1,200") with "a" or "an" before it.
+
+    "an" goes before the numbers read aloud with a vowel first: eight, eleven, eighteen,
+    eighty-something, eight hundred, eleven thousand and so on.
+    """
+    digits = re.match(r"\d[\d,]*", number)
+    if digits is None:
+        raise ValueError(f"{number!r} does not start with a number.")
+    whole = str(int(digits.group().replace(",", "")))
+    # the number is read by groups of three digits; only the first group's sound counts
+    first_group = whole[: len(whole) % 3 or 3]
+    vowel = first_group.startswith("8") or first_group in ("11", "18")
+    return f"{'an' if vowel else 'a'} {number}"
+
+
 def label_of(probability: float) -> str:
     return "positive" if probability >= 0.5 else "negative"
 
@@ -104,7 +120,8 @@ def reading_of(probability: float) -> str:
     else:
         strength = "only slightly, so the model is unsure, but"
     return (
-        f"{strength.capitalize()} {label}: the model gives a {probability:.0%} chance that "
+        f"{strength.capitalize()} {label}: the model gives {with_article(f'{probability:.0%}')} "
+        "chance that "
         f"the writer liked the film."
     )
 

@@ -358,8 +358,8 @@ def train_session_model(
     -------
     (SentimentModel, dict)
         The model and a report: ``history``, ``test`` (accuracy, AUC and confusion matrix on
-        the test part, the only numbers to show), ``n_train``, ``n_validation``, ``seconds``
-        and ``settings``.
+        the test part, the only numbers to show), ``n_train``, ``n_validation``, ``seconds``,
+        ``settings`` and ``stopped`` (True when ``should_stop`` ended it early).
 
     Raises
     ------
@@ -397,6 +397,8 @@ def train_session_model(
         "n_validation": int(len(validation)),
         "seconds": result.seconds,
         "settings": settings.to_dict(),
+        # the stop flag stays set once asked, so polling it after the training is enough
+        "stopped": bool(should_stop is not None and should_stop()),
     }
     return model, report
 
