@@ -311,41 +311,45 @@ def render_result(result: dict, settings: dict) -> None:
             band=check.band,
             overlays=overlays,
             hidden={"train_fit"},
+            spacing=spacing,
         ),
         "predictions_chart",
     )
     st.caption("Click a legend entry to show or hide a line; your zoom stays.")
     left, right = st.columns(2)
     with left:
-        show(charts.horizon_errors(check.steps), "horizon_errors_chart")
-        st.caption("Errors grow with distance because each day's forecast feeds the next.")
+        show(charts.horizon_errors(check.steps, spacing), "horizon_errors_chart")
+        st.caption(
+            f"Errors grow with distance because each {spacing.noun}'s forecast feeds the next."
+        )
     with right:
-        show(charts.band_coverage(check.steps, check.level), "band_coverage_chart")
+        show(charts.band_coverage(check.steps, check.level, spacing), "band_coverage_chart")
         st.caption(f"On target when the line sits on the dashed {check.level:.0%} line.")
     if check.volatility is not None:
-        render_turbulence(check)
+        render_turbulence(check, spacing)
     # the story explains the forecast on screen: the refit on all days drew it when there is one
     ui_explain.forecast_story(result.get("final") or model)
     if not st.session_state.get("presentation"):
         render_details(result)
 
 
-def render_turbulence(check) -> None:
+def render_turbulence(check, spacing: frequency.Frequency = frequency.DAILY) -> None:
     """What the LSTM learned (how wild each next day will be), beside GARCH(1,1), and the band
     card: how often the band held the price on test days, day by day ahead, against its promise.
     """
     volatility = check.volatility
     st.subheader("What the LSTM learned: turbulence")
     st.markdown(volatility.reading)
-    show(charts.turbulence(volatility.daily), "turbulence_chart")
+    show(charts.turbulence(volatility.daily, spacing), "turbulence_chart")
     st.caption(
         "Each line is the size of move forecast the day before (the band's width follows it); "
         "the grey line is what happened. A forecast that rises before or with the grey line has "
         "learned that storms follow storms."
     )
-    readings(report.volatility_readings(check))
-    st.markdown(f"**How often the {check.level:.0%} band held the price, by days ahead**")
-    st.dataframe(report.band_table(check), width="stretch")
+    readings(report.volatility_readings(check, spacing))
+    unit = frequency.plural(spacing)
+    st.markdown(f"**How often the {check.level:.0%} band held the price, by {unit} ahead**")
+    st.dataframe(report.band_table(check, spacing), width="stretch")
     st.caption(
         f"Measured on test days the model never saw; “on target” is within 3 points of "
         f"{check.level:.0%}. Every band is calibrated on validation days only."

@@ -615,7 +615,7 @@ class Forecaster:
             level=level,
             steps=steps,
             band=band,
-            reading=band_reading(level, steps),
+            reading=band_reading(level, steps, frequency.of(self.series_.index)),
             volatility=volatility,
         )
 

@@ -67,16 +67,20 @@ def skill_reading(
     return f"{scale}. {size}; no detectable difference ({tested.chance()})."
 
 
-def direction_reading(direction: float | None, up_day_share: float) -> str:
-    """What the share of moves called right means, or why there is none."""
+def direction_reading(
+    direction: float | None, up_day_share: float, spacing: frequency.Frequency = frequency.DAILY
+) -> str:
+    """What the share of moves called right means, or why there is none, in ``spacing``'s steps."""
     if direction is None:
         return (
-            "The LSTM called no move: with no usable signal it fell back to tomorrow = today, "
-            "which never says up or down."
+            "The LSTM called no move: with no usable signal it fell back to "
+            f"{frequency.baseline_name(spacing)}, which never says up or down."
         )
+    step = spacing.noun if spacing.bars == 1 else "bar"
     return (
-        "How often the LSTM called the day's move up or down correctly; "
-        f"{up_day_share:.1%} of test days went up; always saying “up” scores that."
+        f"How often the LSTM called the {step}'s move up or down correctly; "
+        f"{up_day_share:.1%} of test {frequency.plural(spacing)} went up; always saying “up” "
+        "scores that."
     )
 
 
@@ -116,13 +120,14 @@ def readings(evaluation: Evaluation, forecaster: Forecaster) -> list[Reading]:
         Reading(
             "Direction right",
             _percent(direction),
-            direction_reading(direction, evaluation.up_day_share),
+            direction_reading(direction, evaluation.up_day_share, spacing),
         ),
         Reading(
             "Signal kept",
             f"{forecaster.shrink_:.2f}",
-            "How much of the LSTM's predicted move survived the check on validation days "
-            "(0 = no usable signal, so it falls back to tomorrow = today; 1 = all of it).",
+            "How much of the LSTM's predicted move survived the check on validation "
+            f"{unit} (0 = no usable signal, so it falls back to "
+            f"{frequency.baseline_name(spacing)}; 1 = all of it).",
         ),
     ]
 
@@ -246,8 +251,13 @@ def horizon_readings(
     ]
 
 
-def volatility_readings(check: HorizonCheck) -> list[Reading]:
-    """What the LSTM learned about turbulence, against GARCH(1,1), each with a reading."""
+def volatility_readings(
+    check: HorizonCheck, spacing: frequency.Frequency = frequency.DAILY
+) -> list[Reading]:
+    """What the LSTM learned about turbulence, against GARCH(1,1), each with a reading, in the
+    data's steps (``spacing``)."""
+    noun = spacing.noun
+    step = noun if spacing.bars == 1 else "bar"
     scores = check.volatility.methods
     lstm, garch = scores["lstm"], scores["garch"]
     daily = check.volatility.daily
@@ -256,23 +266,23 @@ def volatility_readings(check: HorizonCheck) -> list[Reading]:
     narrower = "narrower" if lstm["width_day1"] < garch["width_day1"] else "wider"
     return [
         Reading(
-            "Band width, day 1",
+            f"Band width, {noun} 1",
             f"±{lstm['width_day1'] / 2:.1%}",
-            f"The LSTM's next-day band averaged this share of the price; it ranged from "
-            f"±{half.min():.1%} on the calmest test day to ±{half.max():.1%} on the stormiest; "
-            f"GARCH(1,1)'s averaged ±{garch['width_day1'] / 2:.1%}, so the LSTM's was "
-            f"{narrower} on a typical day.",
+            f"The LSTM's {frequency.next_adjective(spacing)} band averaged this share of the "
+            f"price; it ranged from ±{half.min():.1%} on the calmest test {noun} to "
+            f"±{half.max():.1%} on the stormiest; GARCH(1,1)'s averaged "
+            f"±{garch['width_day1'] / 2:.1%}, so the LSTM's was {narrower} on a typical {noun}.",
         ),
         Reading(
             "Turbulence score (QLIKE)",
             f"{lstm['qlike']:.3f}",
-            f"How well the LSTM's forecast variance matched the day's actual move (lower is "
-            f"better): GARCH(1,1) scored {garch['qlike']:.3f}, a rolling 20-day volatility "
+            f"How well the LSTM's forecast variance matched the {noun}'s actual move (lower is "
+            f"better): GARCH(1,1) scored {garch['qlike']:.3f}, a rolling 20-{step} volatility "
             f"{scores['rolling']['qlike']:.3f}, the static band {scores['static']['qlike']:.3f}; "
             f"the LSTM was {better} GARCH.",
         ),
         Reading(
-            "Interval score, day 1",
+            f"Interval score, {noun} 1",
             f"{lstm['winkler_day1']:.2%}",
             "The band's width plus a penalty for every miss (Winkler score, lower is better; "
             f"a share of the price): GARCH(1,1) {garch['winkler_day1']:.2%}, the static band "
@@ -281,8 +291,10 @@ def volatility_readings(check: HorizonCheck) -> list[Reading]:
     ]
 
 
-def band_table(check: HorizonCheck) -> pd.DataFrame:
-    """How often each band held the price on test days, per day ahead, against the promise."""
+def band_table(check: HorizonCheck, spacing: frequency.Frequency = frequency.DAILY) -> pd.DataFrame:
+    """How often each band held the price on test days, per step ahead (``spacing``'s steps),
+    against the promise."""
+    unit = frequency.plural(spacing)
     steps = check.steps
     tested = steps["test_samples"] > 0  # a step past the test part's end has nothing to hold
 
@@ -299,9 +311,9 @@ def band_table(check: HorizonCheck) -> pd.DataFrame:
             ],
             "GARCH(1,1) held": held("garch_coverage"),
             "Static band held": held("static_coverage"),
-            "Test days": steps["test_samples"].map("{:,}".format),
+            f"Test {unit}": steps["test_samples"].map("{:,}".format),
         },
-        index=pd.Index(steps.index, name="Days ahead"),
+        index=pd.Index(steps.index, name=f"{unit.capitalize()} ahead"),
     )
 
 
@@ -500,6 +512,7 @@ def run_record(
         "best_epoch": forecaster.best_epoch_,
         "stopped": forecaster.stopped_,
         "predictions": evaluation.predictions["lstm"],
+        "spacing": frequency.of(forecaster.series_.index),
     }
 
 
@@ -552,7 +565,9 @@ def history_table(runs: list[dict]) -> pd.DataFrame:
                 "Epochs": f"{run['epochs_run']} of {run['settings']['epochs']}"
                 + (" (stopped)" if run["stopped"] else ""),
                 "Units × layers": f"{run['settings']['units']} × {run['settings']['layers']}",
-                "Horizon": f"{run['settings']['horizon']} days",
+                "Horizon": frequency.steps(
+                    run["settings"]["horizon"], run.get("spacing", frequency.DAILY)
+                ),
                 "Test share": f"{run['settings']['test_share']:.0%}",
                 "Seed": run["settings"]["seed"],
             }

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.forecast import frequency
+
 DEFAULT_LEVEL = 0.8  # share of outcomes the uncertainty band should hold
 MIN_BAND_SAMPLES = 10  # validation errors needed to measure a band step rather than extrapolate it
 ROLLING_DAYS = 20  # the rolling-volatility baseline's window (about a trading month)
@@ -73,24 +75,29 @@ class HorizonCheck:
     volatility: VolatilityCheck | None = None
 
 
-def band_reading(level: float, steps: pd.DataFrame) -> str:
-    """One sentence on how often the band held the actual price on the test part."""
+def band_reading(
+    level: float, steps: pd.DataFrame, spacing: frequency.Frequency = frequency.DAILY
+) -> str:
+    """One sentence on how often the band held the actual price on the test part, in the data's
+    steps (``spacing``)."""
     first = steps.iloc[0]
+    unit = frequency.plural(spacing)
+    one = f"one {spacing.noun}" if spacing.bars == 1 else "one step"
     text = (
         f"The {level:.0%} band covered {first['coverage']:.0%} of "
-        f"{int(first['test_samples']):,} test days one day ahead"
+        f"{int(first['test_samples']):,} test {unit} {one} ahead"
     )
     last = steps.iloc[-1]
     if len(steps) > 1 and last["test_samples"] > 0:
-        text += f" and {last['coverage']:.0%} {len(steps)} days ahead"
+        text += f" and {last['coverage']:.0%} {frequency.steps(len(steps), spacing)} ahead"
     gap = first["coverage"] - level
     if abs(gap) <= 0.05:
         verdict = "close to its promise"
     elif gap < 0:
-        verdict = "too narrow: real moves were wilder than on the validation days"
+        verdict = f"too narrow: real moves were wilder than on the validation {unit}"
     else:
-        verdict = "wider than needed: the test days were calmer than the validation days"
-    return f"{text} (aim: {level:.0%}); one day ahead it is {verdict}."
+        verdict = f"wider than needed: the test {unit} were calmer than the validation {unit}"
+    return f"{text} (aim: {level:.0%}); {one} ahead it is {verdict}."
 
 
 def check_horizon(horizon: int) -> None:

@@ -1,0 +1,151 @@
+"""The forecast page's readings and charts speak in the data's own steps (weeks, hours), and
+daily data keeps its daily words."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core import explain
+from core.forecast import charts, frequency, report, uncertainty
+
+WEEKLY = frequency.Frequency("weekly", pd.Timedelta(days=7))
+HOURLY = frequency.Frequency("hourly", pd.Timedelta(hours=1))
+
+
+def _steps(horizon: int = 3) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "lstm_rmse": np.linspace(1.0, 2.0, horizon),
+            "persistence_rmse": np.linspace(1.1, 2.1, horizon),
+            "coverage": np.full(horizon, 0.8),
+            "garch_coverage": np.full(horizon, 0.78),
+            "static_coverage": np.full(horizon, 0.75),
+            "test_samples": np.full(horizon, 180),
+            "width": np.full(horizon, 0.02),
+            "measured": np.full(horizon, True),
+        },
+        index=pd.RangeIndex(1, horizon + 1, name="step"),
+    )
+
+
+def _check(horizon: int = 3) -> SimpleNamespace:
+    days = pd.date_range("2020-01-05", periods=40, freq="W")
+    width = np.where(np.arange(40) >= 32, 0.04, 0.02)
+    daily = pd.DataFrame(
+        {"actual": np.full(40, 0.001), "lstm_lower": -width / 2, "lstm_upper": width / 2},
+        index=days,
+    )
+    scores = {"width_day1": 0.02, "winkler_day1": 0.03, "qlike": 1.0}
+    methods = {"lstm": scores, "garch": scores, "rolling": scores, "static": scores}
+    volatility = SimpleNamespace(methods=methods, daily=daily, horizon=horizon)
+    return SimpleNamespace(steps=_steps(horizon), level=0.8, volatility=volatility)
+
+
+def test_charts_name_weeks_on_weekly_data_and_days_on_daily_data():
+    history = pd.Series(
+        np.linspace(100, 120, 60),
+        index=pd.date_range("2020-01-05", periods=60, freq="W"),
+        name="Close",
+    )
+    test = pd.DataFrame(
+        {"actual": history.iloc[40:], "lstm": history.iloc[40:], "persistence": history.iloc[40:]}
+    )
+    future = pd.Series(
+        [121.0] * 10, index=pd.date_range(history.index[-1], periods=11, freq="W")[1:]
+    )
+    weekly = {
+        trace.name
+        for trace in charts.predictions(history, test, future=future, spacing=WEEKLY).data
+    }
+    assert {"Next week = this week", "Next 10 weeks (forecast)"} <= weekly
+    daily = {trace.name for trace in charts.predictions(history, test, future=future).data}
+    assert {"Tomorrow = today", "Next 10 days (forecast)"} <= daily
+    errors = charts.horizon_errors(_steps(), WEEKLY)
+    assert errors.layout.xaxis.title.text == "Weeks ahead"
+    assert errors.layout.title.text == "Error by weeks ahead (test part)"
+    assert charts.horizon_errors(_steps()).layout.xaxis.title.text == "Days ahead"
+    assert charts.band_coverage(_steps(), 0.8, HOURLY).layout.xaxis.title.text == "Hours ahead"
+
+
+def test_turbulence_chart_legend_follows_the_steps():
+    index = pd.date_range("2021-01-04 09:00", periods=30, freq="h")
+    daily = pd.DataFrame(
+        {"actual": np.full(30, 0.01), "lstm_sigma": 0.01, "garch_sigma": 0.01}, index=index
+    )
+    names = [trace.name for trace in charts.turbulence(daily, HOURLY).data]
+    assert names[:2] == ["Hour's move (size)", "Realised (10-hour)"]
+    assert charts.turbulence(daily, HOURLY).layout.yaxis.title.text == "Hourly volatility"
+
+
+def test_forecast_story_reads_the_data_steps():
+    dates = pd.date_range("2024-01-07", periods=30, freq="W")
+    steps = pd.DataFrame(
+        {
+            "date": dates,
+            "price": 100.0,
+            "predicts_date": dates + pd.Timedelta(days=7),
+            "predicted_next": 101.0,
+        }
+    )
+    weekly = explain.forecast_story(steps, WEEKLY)
+    assert "read the last 30 weeks" in weekly and "one week per step" in weekly
+    assert "next week's price" in weekly and "the next-week forecast" in weekly
+    assert "day" not in weekly.replace("Sun", "")  # "Sun" carries no "day"; the words do not
+    daily = explain.forecast_story(steps)
+    assert "the last 30 trading days" in daily and "the next-day forecast" in daily
+
+
+def test_cards_read_weeks_on_weekly_data():
+    direction = report.direction_reading(0.55, 0.5, WEEKLY)
+    assert "the week's move" in direction and "of test weeks went up" in direction
+    assert "next week = this week" in report.direction_reading(None, 0.5, WEEKLY)
+    assert "of test days went up" in report.direction_reading(0.55, 0.5)
+    band = uncertainty.band_reading(0.8, _steps(10), WEEKLY)
+    assert "of 180 test weeks one week ahead" in band and "10 weeks ahead" in band
+    assert "day" not in band
+    assert "of 180 test days one day ahead" in uncertainty.band_reading(0.8, _steps(10))
+
+
+def test_turbulence_cards_and_band_table_read_hours_on_hourly_data():
+    check = _check()
+    cards = report.volatility_readings(check, HOURLY)
+    assert cards[0].label == "Band width, hour 1"
+    assert "next-hour band" in cards[0].reading and "calmest test hour" in cards[0].reading
+    assert "day" not in " ".join(card.label + card.reading for card in cards)
+    table = report.band_table(check, HOURLY)
+    assert table.index.name == "Hours ahead" and "Test hours" in table.columns
+    assert report.band_table(check).index.name == "Days ahead"
+
+
+@pytest.mark.parametrize(
+    ("spacing", "horizon"), [(WEEKLY, "10 weeks"), (frequency.DAILY, "10 days")]
+)
+def test_run_history_horizon_in_the_data_steps(spacing, horizon):
+    settings = {
+        "data": "a.csv",
+        "column": "Close",
+        "lookback": 30,
+        "epochs": 5,
+        "units": 32,
+        "layers": 1,
+        "horizon": 10,
+        "test_share": 0.2,
+        "seed": 0,
+    }
+    run = {
+        "label": "Run 1",
+        "settings": settings,
+        "val_loss": 0.1,
+        "skill_ratio": 1.0,
+        "verdict": "same",
+        "rmse": 1.0,
+        "coverage": 0.8,
+        "epochs_run": 5,
+        "stopped": False,
+        "spacing": spacing,
+    }
+    assert report.history_table([run])["Horizon"].iloc[0] == horizon
