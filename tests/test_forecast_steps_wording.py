@@ -149,3 +149,45 @@ def test_run_history_horizon_in_the_data_steps(spacing, horizon):
         "spacing": spacing,
     }
     assert report.history_table([run])["Horizon"].iloc[0] == horizon
+
+
+def _turbulence(storm_width: float, storm_move: float, index=None) -> pd.DataFrame:
+    index = pd.bdate_range("2020-01-01", periods=50) if index is None else index
+    stormy = np.arange(50) >= 40  # the last two weeks
+    width = np.where(stormy, storm_width, 0.02)
+    return pd.DataFrame(
+        {
+            "actual": np.where(stormy, storm_move, 0.001),
+            "lstm_lower": -width / 2,
+            "lstm_upper": width / 2,
+            "garch_lower": -np.full(50, 0.015),
+            "garch_upper": np.full(50, 0.015),
+        },
+        index=index,
+    )
+
+
+def test_turbulence_reading_says_storms_follow_storms_only_when_the_band_widened():
+    widened = uncertainty.turbulence_reading(_turbulence(0.04, 0.01), 0.8)
+    assert "2.0× as wide" in widened and widened.endswith("it learned that storms follow storms.")
+    flat = uncertainty.turbulence_reading(_turbulence(0.022, 0.005), 0.8)
+    assert "1.1× as wide" in flat and "storms follow storms" not in flat
+    assert "it hardly widened in storms" in flat and "under-covered" not in flat
+    same = uncertainty.turbulence_reading(_turbulence(0.02, 0.005), 0.8)
+    assert "no wider" in same and "storms follow storms" not in same
+
+
+def test_turbulence_reading_says_when_storms_were_under_covered():
+    # wider in storms, yet every stormy move fell outside the band
+    missed = uncertainty.turbulence_reading(_turbulence(0.04, 0.03), 0.8)
+    assert "held the next-day price 0% of the time" in missed
+    assert "not enough: in storms the price fell outside the band too often" in missed
+    flat = uncertainty.turbulence_reading(_turbulence(0.02, 0.03), 0.8)
+    assert flat.endswith("did not learn the turbulence, and storms were under-covered.")
+
+
+def test_turbulence_reading_groups_hourly_bars_into_days():
+    hours = pd.date_range("2024-01-01 09:00", periods=50, freq="h")  # 09:00 to 10:00 two days on
+    text = uncertainty.turbulence_reading(_turbulence(0.04, 0.01, hours), 0.8, HOURLY)
+    assert "stormiest test days" in text and "the next-hour price" in text
+    assert "weeks" not in text

@@ -608,7 +608,7 @@ class Forecaster:
             horizon=horizon,
             methods=methods,
             daily=daily,
-            reading=turbulence_reading(daily, level),
+            reading=turbulence_reading(daily, level, frequency.of(self.series_.index)),
         )
         band = self.future_band(*multipliers)
         return HorizonCheck(
