@@ -191,3 +191,14 @@ def test_turbulence_reading_groups_hourly_bars_into_days():
     text = uncertainty.turbulence_reading(_turbulence(0.04, 0.01, hours), 0.8, HOURLY)
     assert "stormiest test days" in text and "the next-hour price" in text
     assert "weeks" not in text
+
+
+def test_loss_caption_follows_the_curve():
+    calm = report.loss_reading({"loss": [1.0, 0.8, 0.7], "val_loss": [0.9, 0.6, 0.65]})
+    assert "fell from 0.9000 at epoch 1 to 0.6000 at epoch 2" in calm
+    assert "validation line sits below the training line" in calm
+    flat = report.loss_reading({"loss": [1.0, 0.8, 0.7], "val_loss": [1.2, 1.3, 1.25]}, WEEKLY)
+    assert "never went below epoch 1's 1.2000" in flat and "fell" not in flat
+    assert "validation line sits above the training line" in flat and "weeks" in flat
+    assert "below the training line" not in flat
+    assert "no curve to read yet" in report.loss_reading({"loss": [1.0], "val_loss": [0.9]})

@@ -417,12 +417,7 @@ def render_details(result: dict) -> None:
         st.caption(forecast_source(result))
         st.caption(trading_days.trading_calendar(result["series"].index).description)
     show(charts.losses(result["model"].history_), "loss_chart")
-    st.caption(
-        "The loss is the negative log-likelihood of each next day under the LSTM's forecast "
-        "(its move and its size): it falls as the LSTM learns how wild the next day will be. "
-        "Calmer validation days give a lower loss than the training days, so compare each line "
-        "with itself. Training keeps the epoch with the lowest validation loss."
-    )
+    st.caption(report.loss_reading(result["model"].history_, spacing))
     left, right = st.columns(2)
     # built only when clicked: the model file alone takes about a second to write
     left.download_button(

@@ -132,6 +132,48 @@ def readings(evaluation: Evaluation, forecaster: Forecaster) -> list[Reading]:
     ]
 
 
+def loss_reading(
+    history: Mapping[str, list[float]], spacing: frequency.Frequency = frequency.DAILY
+) -> str:
+    """The learning curve's caption, read from the losses themselves: whether validation loss
+    fell from the first to the best epoch, and which line sits lower at the best epoch.
+
+    ``history`` is the Keras history (``loss`` and ``val_loss`` per epoch); ``spacing`` names
+    the data's steps.
+    """
+    unit = frequency.plural(spacing)
+    step = spacing.noun if spacing.bars == 1 else "bar"
+    text = (
+        f"The loss is the negative log-likelihood of each next {step} under the LSTM's forecast "
+        "(its move and its size); lower is better."
+    )
+    train, val = list(history.get("loss", [])), list(history.get("val_loss", []))
+    if len(val) < 2 or len(train) != len(val):
+        return f"{text} One epoch ran, so there is no curve to read yet."
+    best = min(range(len(val)), key=val.__getitem__)
+    if best > 0:
+        text += (
+            f" Validation loss fell from {val[0]:.4f} at epoch 1 to {val[best]:.4f} at epoch "
+            f"{best + 1}, the epoch training keeps."
+        )
+    else:
+        text += (
+            f" Validation loss never went below epoch 1's {val[0]:.4f}: what the LSTM learned "
+            f"after that did not carry over to new {unit}, so training keeps epoch 1."
+        )
+    if val[best] < train[best]:
+        text += (
+            f" The validation line sits below the training line: the validation {unit} were "
+            f"calmer than the training {unit}, so compare each line with itself."
+        )
+    elif val[best] > train[best]:
+        text += (
+            f" The validation line sits above the training line: the validation {unit} were "
+            f"wilder than the training {unit}, or the LSTM fit the training {unit} too closely."
+        )
+    return text
+
+
 def metrics_table(evaluation: Evaluation) -> pd.DataFrame:
     """LSTM and persistence metrics side by side, one row per metric."""
     rows = {
