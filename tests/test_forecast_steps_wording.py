@@ -202,3 +202,24 @@ def test_loss_caption_follows_the_curve():
     assert "validation line sits above the training line" in flat and "weeks" in flat
     assert "below the training line" not in flat
     assert "no curve to read yet" in report.loss_reading({"loss": [1.0], "val_loss": [0.9]})
+
+
+@pytest.mark.parametrize(
+    ("coverage", "shown"),
+    [(0.834, "+3 pts (on target)"), (0.766, "-3 pts (on target)"), (0.836, "+4 pts")],
+)
+def test_band_table_labels_on_target_by_the_points_it_shows(coverage, shown):
+    check = _check(1)
+    check.steps["coverage"] = coverage
+    assert report.band_table(check)["Against the promise"].iloc[0] == shown
+
+
+def test_width_card_says_about_as_wide_when_the_widths_round_equal():
+    check = _check()
+    methods = check.volatility.methods
+    methods["lstm"] = {**methods["lstm"], "width_day1": 0.0199}
+    methods["garch"] = {**methods["garch"], "width_day1": 0.0201}
+    card = report.volatility_readings(check)[0].reading
+    assert "averaged ±1.0%, so the LSTM's was about as wide on a typical day" in card
+    methods["lstm"] = {**methods["lstm"], "width_day1": 0.016}
+    assert "was narrower on a typical day" in report.volatility_readings(check)[0].reading

@@ -341,18 +341,20 @@ def render_turbulence(check, spacing: frequency.Frequency = frequency.DAILY) -> 
     st.subheader("What the LSTM learned: turbulence")
     st.markdown(volatility.reading)
     show(charts.turbulence(volatility.daily, spacing), "turbulence_chart")
+    before = spacing.noun if spacing.bars == 1 else "bar"
     st.caption(
-        "Each line is the size of move forecast the day before (the band's width follows it); "
-        "the grey line is what happened. A forecast that rises before or with the grey line has "
-        "learned that storms follow storms."
+        f"Each line is the size of move forecast the {before} before (the band's width follows "
+        "it); the grey line is what happened. A forecast that rises before or with the grey "
+        "line has learned that storms follow storms."
     )
     readings(report.volatility_readings(check, spacing))
     unit = frequency.plural(spacing)
     st.markdown(f"**How often the {check.level:.0%} band held the price, by {unit} ahead**")
     st.dataframe(report.band_table(check, spacing), width="stretch")
     st.caption(
-        f"Measured on test days the model never saw; “on target” is within 3 points of "
-        f"{check.level:.0%}. Every band is calibrated on validation days only."
+        f"Measured on test {unit} the model never saw; “on target” is within "
+        f"{report.ON_TARGET_POINTS} points of "
+        f"{check.level:.0%}. Every band is calibrated on validation {unit} only."
     )
     with st.expander("Every method's scores on the test part"):
         st.dataframe(report.volatility_table(check), width="stretch")

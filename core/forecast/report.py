@@ -29,6 +29,7 @@ RANGES = {
 }
 CHOICES = {"units": (8, 16, 32, 64, 128), "layers": (1, 2, 3)}
 TEST_SHARES = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
+ON_TARGET_POINTS = 3  # a band that held within this many points of its promise is on target
 
 
 @dataclass(frozen=True)
@@ -305,7 +306,11 @@ def volatility_readings(
     daily = check.volatility.daily
     half = (daily["lstm_upper"] - daily["lstm_lower"]) / 2
     better = "better than" if lstm["qlike"] < garch["qlike"] else "not as good as"
-    narrower = "narrower" if lstm["width_day1"] < garch["width_day1"] else "wider"
+    # the comparison follows the widths as shown: both at ±1.0% read "about as wide"
+    if f"{lstm['width_day1'] / 2:.1%}" == f"{garch['width_day1'] / 2:.1%}":
+        narrower = "about as wide"
+    else:
+        narrower = "narrower" if lstm["width_day1"] < garch["width_day1"] else "wider"
     return [
         Reading(
             f"Band width, {noun} 1",
@@ -343,12 +348,15 @@ def band_table(check: HorizonCheck, spacing: frequency.Frequency = frequency.DAI
     def held(column: str) -> list[str]:
         return [f"{v:.0%}" if ok else "—" for v, ok in zip(steps[column], tested, strict=True)]
 
-    gap = (steps["coverage"] - check.level) * 100
+    # whole points, rounded once: the label and the "on target" rule read the same number
+    gap = [round(value) for value in (steps["coverage"] - check.level) * 100]
     return pd.DataFrame(
         {
             "LSTM band held": held("coverage"),
             "Against the promise": [
-                (f"{value:+.0f} pts" + (" (on target)" if abs(value) <= 3 else "")) if ok else "—"
+                (f"{value:+d} pts" + (" (on target)" if abs(value) <= ON_TARGET_POINTS else ""))
+                if ok
+                else "—"
                 for value, ok in zip(gap, tested, strict=True)
             ],
             "GARCH(1,1) held": held("garch_coverage"),
