@@ -419,26 +419,43 @@ def backtest_readings(result: Backtest) -> list[Reading]:
 
 
 def backtest_table(result: Backtest) -> pd.DataFrame:
-    """The fold table with readable column names and numbers."""
+    """The fold table with short column names, so that all of it fits a 1280 px page.
+
+    The caption (:func:`backtest_caption`) says what each short name means.
+    """
     table = result.fold_table()
     return pd.DataFrame(
         {
             "Test block": [
-                f"{start:%d %b %Y} → {end:%d %b %Y}"
+                f"{start:%d %b %y} → {end:%d %b %y}"
                 for start, end in zip(table["test_start"], table["test_end"], strict=True)
             ],
-            "Training days": table["train_days"].map("{:,}".format),
+            "Trained on": table["train_days"].map("{:,}".format),
             "LSTM RMSE": table["lstm_rmse"].map("{:,.2f}".format),
-            "Tomorrow = today RMSE": table["persistence_rmse"].map("{:,.2f}".format),
-            "Skill ratio": table["skill_ratio"].map("{:.3f}".format),
+            "Baseline RMSE": table["persistence_rmse"].map("{:,.2f}".format),
+            "Skill": table["skill_ratio"].map("{:.3f}".format),
             "Verdict": [
                 f"{fold.verdict.label} (p = {fold.verdict.p_value:.2f})" for fold in result.folds
             ],
-            "Band held (day 1)": table["band_coverage"].map("{:.0%}".format),
-            "Band held (last day)": table["band_coverage_last_day"].map(_share),
-            "GARCH held (day 1)": table["garch_coverage"].map(_share),
+            "Band, 1st": table["band_coverage"].map("{:.0%}".format),
+            "Band, last": table["band_coverage_last_day"].map(_share),
+            "GARCH, 1st": table["garch_coverage"].map(_share),
         },
         index=pd.Index(table.index, name="Fold"),
+    )
+
+
+def backtest_caption(result: Backtest, epochs: int) -> str:
+    """The fold table's caption: the epochs each fold trained with (``epochs``, the setting the
+    backtest ran on), its time, and what each short column name means."""
+    return (
+        f"Each fold trained up to {epochs} epoch{'s' if epochs != 1 else ''}; the backtest took "
+        f"{result.seconds:.0f} s. Trained on: the days before the test block. Baseline: "
+        "tomorrow = today. Skill: the skill ratio, below 1 means a smaller error than the "
+        "baseline; the verdict says whether that gap is more than chance. Band, 1st and last: "
+        f"the share of the fold's test days inside the {result.level:.0%} band (on target near "
+        f"{result.level:.0%}), one day and {result.horizon} days ahead; GARCH, 1st: GARCH(1,1)'s "
+        "band one day ahead."
     )
 
 
