@@ -42,7 +42,9 @@ def _check(horizon: int = 3) -> SimpleNamespace:
     scores = {"width_day1": 0.02, "winkler_day1": 0.03, "qlike": 1.0}
     methods = {"lstm": scores, "garch": scores, "rolling": scores, "static": scores}
     volatility = SimpleNamespace(methods=methods, daily=daily, horizon=horizon)
-    return SimpleNamespace(steps=_steps(horizon), level=0.8, volatility=volatility)
+    return SimpleNamespace(
+        steps=_steps(horizon), level=0.8, volatility=volatility, reading="The band held."
+    )
 
 
 def test_charts_name_weeks_on_weekly_data_and_days_on_daily_data():
@@ -223,3 +225,21 @@ def test_width_card_says_about_as_wide_when_the_widths_round_equal():
     assert "averaged ±1.0%, so the LSTM's was about as wide on a typical day" in card
     methods["lstm"] = {**methods["lstm"], "width_day1": 0.016}
     assert "was narrower on a typical day" in report.volatility_readings(check)[0].reading
+
+
+def test_last_step_band_card_reads_on_n_test_steps():
+    cards = report.horizon_readings(_check(10), WEEKLY)
+    card = next(card for card in cards if card.label == "80% band held the price (week 10)")
+    assert "held the price on this share of 180 test weeks, against a promise of 80%" in (
+        card.reading
+    )
+    assert "this often" not in card.reading
+
+
+def test_forecast_source_says_one_epoch_not_one_epochs():
+    from ui.forecast import forecast_source
+
+    model = SimpleNamespace(best_epoch_=1)
+    assert "for 1 epoch (the best count found)" in forecast_source({"final": 1, "model": model})
+    model.best_epoch_ = 3
+    assert "for 3 epochs (the best" in forecast_source({"final": 1, "model": model})

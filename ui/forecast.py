@@ -369,9 +369,10 @@ def render_turbulence(check, spacing: frequency.Frequency = frequency.DAILY) -> 
 def forecast_source(result: dict) -> str:
     """Which model drew the forecast beyond the last date, in one line."""
     if result.get("final") is not None:
+        best = result["model"].best_epoch_
         return (
             "This forecast comes from the same settings retrained on all days, the test part "
-            f"included, for {result['model'].best_epoch_} epochs (the best count found); every "
+            f"included, for {best} epoch{'s' if best != 1 else ''} (the best count found); every "
             "score above is from the model that never saw the test part."
         )
     return (

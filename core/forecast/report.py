@@ -267,8 +267,8 @@ def horizon_readings(
             Reading(
                 f"{check.level:.0%} band held the price ({noun} {horizon})",
                 "—" if last["test_samples"] == 0 else f"{last['coverage']:.0%}",
-                f"{horizon} {unit} ahead the band held the price on "
-                f"{int(last['test_samples']):,} test {unit} this often, against a promise of "
+                f"{horizon} {unit} ahead the band held the price on this share of "
+                f"{int(last['test_samples']):,} test {unit}, against a promise of "
                 f"{check.level:.0%}"
                 + (
                     f"; GARCH(1,1)'s band {last['garch_coverage']:.0%}, the static band "
