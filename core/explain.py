@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from core import diagrams
-from core.forecast import frequency
+
+if TYPE_CHECKING:  # importing core.forecast costs seconds, which the sentiment pages skip
+    from core.forecast.frequency import Frequency
 
 
 @dataclass(frozen=True)
@@ -171,11 +174,16 @@ def _price(value: float) -> str:
     return f"{value:,.0f}" if value >= 1000 else f"{value:,.2f}"
 
 
-def forecast_story(steps: pd.DataFrame, spacing: frequency.Frequency = frequency.DAILY) -> str:
+def forecast_story(steps: pd.DataFrame, spacing: Frequency | None = None) -> str:
     """What the many-to-many model just did with the latest window, in two sentences.
 
-    ``spacing`` names the data's steps: "the last 30 weeks, one week per step".
+    ``spacing`` names the data's steps: "the last 30 weeks, one week per step"; None (or daily
+    data) reads in trading days.
     """
+    # imported here, not at the top: the sentiment pages import this module without core.forecast
+    from core.forecast import frequency
+
+    spacing = spacing or frequency.DAILY
     first, last = steps.iloc[0], steps.iloc[-1]
     if spacing.name == "daily":
         read, per_step, following = f"{len(steps)} trading days", "one day", "next day's"

@@ -328,7 +328,7 @@ def render_result(result: dict, settings: dict) -> None:
     if check.volatility is not None:
         render_turbulence(check, spacing)
     # the story explains the forecast on screen: the refit on all days drew it when there is one
-    ui_explain.forecast_story(result.get("final") or model)
+    ui_explain.forecast_story(result.get("final") or model, spacing)
     if not st.session_state.get("presentation"):
         render_details(result)
 
