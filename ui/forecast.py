@@ -541,4 +541,6 @@ def render_backtest(stored: dict | None, series, settings: dict) -> None:
     show(charts.backtest_folds(series, result.fold_table()), "backtest_chart")
     # a static table wraps to the page's width: an interactive one cut the Verdict off at 1280 px
     st.table(report.backtest_table(result))
-    st.caption(report.backtest_caption(result, int(stored["settings"]["epochs"])))
+    # settings without epochs ran walk_forward on its own default
+    epochs = int(stored["settings"].get("epochs", backtest.DEFAULT_EPOCHS))
+    st.caption(report.backtest_caption(result, epochs))
