@@ -243,3 +243,23 @@ def test_forecast_source_says_one_epoch_not_one_epochs():
     assert "for 1 epoch (the best count found)" in forecast_source({"final": 1, "model": model})
     model.best_epoch_ = 3
     assert "for 3 epochs (the best" in forecast_source({"final": 1, "model": model})
+
+
+@pytest.mark.parametrize(
+    ("index", "read"),
+    [
+        (
+            pd.date_range("2020-01-05", periods=40, freq="W"),
+            "The LSTM read weekly returns and the week's high–low range. For weeks beyond",
+        ),
+        (
+            pd.bdate_range("2020-01-01", periods=40),
+            "The LSTM read daily returns and the day's high–low range. For days beyond",
+        ),
+    ],
+)
+def test_inputs_line_names_the_data_steps(index, read):
+    model = SimpleNamespace(
+        series_=pd.Series(1.0, index=index), inputs_=("returns", "range"), input_notes_=[]
+    )
+    assert report.inputs_line(model).startswith(read)

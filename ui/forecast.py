@@ -415,7 +415,8 @@ def render_details(result: dict) -> None:
         st.dataframe(report.future_table(check.band, check.level), width="stretch")
         st.caption(
             f"The band should hold the real price {check.level:.0%} of the time; it is "
-            "measured on validation days and checked on test days."
+            f"measured on validation {frequency.plural(spacing)} and checked on test "
+            f"{frequency.plural(spacing)}."
         )
         st.caption(forecast_source(result))
         st.caption(trading_days.trading_calendar(result["series"].index).description)

@@ -551,13 +551,33 @@ def train_run(
     }
 
 
+# the returns' name per kind of data, on screen: "daily returns", "weekly returns"
+RETURNS = {
+    "minute": "per-minute returns",
+    "hourly": "hourly returns",
+    "daily": "daily returns",
+    "weekly": "weekly returns",
+    "monthly": "monthly returns",
+}
+
+
 def inputs_line(forecaster: Forecaster) -> str:
-    """One line saying what the LSTM read at each step, and any input it had to leave out."""
-    line = f"The LSTM read {forecaster.inputs_reading}."
+    """One line saying what the LSTM read at each step, in the data's steps, and any input it
+    had to leave out."""
+    spacing = frequency.of(forecaster.series_.index)
+    step = spacing.noun if spacing.bars == 1 else "bar"
+    names = {
+        "returns": RETURNS[spacing.name] if spacing.bars == 1 else "per-bar returns",
+        "range": f"the {step}'s high–low range",
+        "volume": f"the {step}'s change in volume",
+    }
+    words = [names[name] for name in forecaster.inputs_]
+    read = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    line = f"The LSTM read {read}."
     if "range" in forecaster.inputs_:
         line += (
-            " For days beyond the last date, whose range is unknown, it assumes a range in "
-            "line with the turbulence it forecasts."
+            f" For {frequency.plural(spacing)} beyond the last date, whose range is unknown, it "
+            "assumes a range in line with the turbulence it forecasts."
         )
     return " ".join([line, *forecaster.input_notes_])
 
