@@ -333,6 +333,7 @@ def test_backtest_runs_from_the_page():
     # a static table with short names, so the Verdict and band columns fit a 1280 px page
     folds = next(table.value for table in at.table if "Band, 1st" in table.value)
     assert {"Verdict", "Band, last", "GARCH, 1st"} <= set(folds.columns)
+    assert list(folds.index[:2]) == ["Fold 1", "Fold 2"]
     # the folds train with the page's Epochs setting, and the caption says that number
     epochs = at.session_state["forecast_backtest"]["settings"]["epochs"]
     result = at.session_state["forecast_backtest"]["result"]

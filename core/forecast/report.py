@@ -441,7 +441,8 @@ def backtest_table(result: Backtest) -> pd.DataFrame:
             "Band, last": table["band_coverage_last_day"].map(_share),
             "GARCH, 1st": table["garch_coverage"].map(_share),
         },
-        index=pd.Index(table.index, name="Fold"),
+        # labels, not numbers: a static table hides a plain 1, 2, 3… index
+        index=pd.Index([f"Fold {number}" for number in table.index], name="Fold"),
     )
 
 
