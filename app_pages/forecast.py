@@ -96,7 +96,8 @@ def choose_data() -> tuple[str, bytes]:
 
 st.title("Stock forecast")
 st.caption(
-    "A many-to-many LSTM reads a window of daily returns and predicts the next day at every step. "
+    "A many-to-many LSTM reads a window of returns, one per step of your data (a day, a week, "
+    "an hour…), and at every step predicts the next one. "
     "Every score is measured on the newest days, which the model never saw."
 )
 ui_explain.glossary(FORECAST_TERMS, key="forecast_glossary")

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from core import diagrams
+
+if TYPE_CHECKING:  # importing core.forecast costs seconds, which the sentiment pages skip
+    from core.forecast.frequency import Frequency
 
 
 @dataclass(frozen=True)
@@ -170,15 +174,31 @@ def _price(value: float) -> str:
     return f"{value:,.0f}" if value >= 1000 else f"{value:,.2f}"
 
 
-def forecast_story(steps: pd.DataFrame) -> str:
-    """What the many-to-many model just did with the latest window, in two sentences."""
+def forecast_story(steps: pd.DataFrame, spacing: Frequency | None = None) -> str:
+    """What the many-to-many model just did with the latest window, in two sentences.
+
+    ``spacing`` names the data's steps: "the last 30 weeks, one week per step"; None (or daily
+    data) reads in trading days.
+    """
+    # imported here, not at the top: the sentiment pages import this module without core.forecast
+    from core.forecast import frequency
+
+    spacing = spacing or frequency.DAILY
     first, last = steps.iloc[0], steps.iloc[-1]
+    if spacing.name == "daily":
+        read, per_step, following = f"{len(steps)} trading days", "one day", "next day's"
+    else:
+        read = frequency.steps(len(steps), spacing)
+        per_step = f"one {spacing.noun}" if spacing.bars == 1 else spacing.noun
+        following = f"next {spacing.noun}'s" if spacing.bars == 1 else "next bar's"
+    day, moment = (
+        ("%d %b %Y %H:%M", "%a %d %b %Y %H:%M") if spacing.intraday else ("%d %b %Y", "%a %d %b %Y")
+    )
     return (
-        f"The LSTM read the last {len(steps)} trading days, {first.date:%d %b %Y} to "
-        f"{last.date:%d %b %Y}, one day per step, and at every step predicted the next day's "
-        f"price: that is what makes it many-to-many. The last step's prediction, "
-        f"{_price(last.predicted_next)} for {last.predicts_date:%a %d %b %Y}, is the next-day "
-        "forecast."
+        f"The LSTM read the last {read}, {first.date:{day}} to {last.date:{day}}, {per_step} "
+        f"per step, and at every step predicted the {following} price: that is what makes it "
+        f"many-to-many. The last step's prediction, {_price(last.predicted_next)} for "
+        f"{last.predicts_date:{moment}}, is the {frequency.next_adjective(spacing)} forecast."
     )
 
 

@@ -41,11 +41,12 @@ def window_diagram(steps):
     return explain.forecast_window_diagram(steps)
 
 
-def forecast_story(forecaster) -> None:
-    """The latest window as an unrolled many-to-many diagram with the model's real outputs."""
+def forecast_story(forecaster, spacing=None) -> None:
+    """The latest window as an unrolled many-to-many diagram with the model's real outputs;
+    ``spacing`` (a :class:`core.forecast.frequency.Frequency`) names the data's steps."""
     st.subheader("What just happened")
     steps = forecaster.latest_window_steps()
-    st.markdown(explain.forecast_story(steps))
+    st.markdown(explain.forecast_story(steps, spacing))
     st.plotly_chart(window_diagram(steps), key="forecast_story_chart", config=CHART_CONFIG)
     st.caption("Hover over a step to see its date, its price and the prediction made there.")
     model_in_plain_words(forecaster.model_)

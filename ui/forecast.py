@@ -311,44 +311,50 @@ def render_result(result: dict, settings: dict) -> None:
             band=check.band,
             overlays=overlays,
             hidden={"train_fit"},
+            spacing=spacing,
         ),
         "predictions_chart",
     )
     st.caption("Click a legend entry to show or hide a line; your zoom stays.")
     left, right = st.columns(2)
     with left:
-        show(charts.horizon_errors(check.steps), "horizon_errors_chart")
-        st.caption("Errors grow with distance because each day's forecast feeds the next.")
+        show(charts.horizon_errors(check.steps, spacing), "horizon_errors_chart")
+        st.caption(
+            f"Errors grow with distance because each {spacing.noun}'s forecast feeds the next."
+        )
     with right:
-        show(charts.band_coverage(check.steps, check.level), "band_coverage_chart")
+        show(charts.band_coverage(check.steps, check.level, spacing), "band_coverage_chart")
         st.caption(f"On target when the line sits on the dashed {check.level:.0%} line.")
     if check.volatility is not None:
-        render_turbulence(check)
+        render_turbulence(check, spacing)
     # the story explains the forecast on screen: the refit on all days drew it when there is one
-    ui_explain.forecast_story(result.get("final") or model)
+    ui_explain.forecast_story(result.get("final") or model, spacing)
     if not st.session_state.get("presentation"):
         render_details(result)
 
 
-def render_turbulence(check) -> None:
+def render_turbulence(check, spacing: frequency.Frequency = frequency.DAILY) -> None:
     """What the LSTM learned (how wild each next day will be), beside GARCH(1,1), and the band
     card: how often the band held the price on test days, day by day ahead, against its promise.
     """
     volatility = check.volatility
     st.subheader("What the LSTM learned: turbulence")
     st.markdown(volatility.reading)
-    show(charts.turbulence(volatility.daily), "turbulence_chart")
+    show(charts.turbulence(volatility.daily, spacing), "turbulence_chart")
+    before = spacing.noun if spacing.bars == 1 else "bar"
     st.caption(
-        "Each line is the size of move forecast the day before (the band's width follows it); "
-        "the grey line is what happened. A forecast that rises before or with the grey line has "
-        "learned that storms follow storms."
+        f"Each line is the size of move forecast the {before} before (the band's width follows "
+        "it); the grey line is what happened. A forecast that rises before or with the grey "
+        "line has learned that storms follow storms."
     )
-    readings(report.volatility_readings(check))
-    st.markdown(f"**How often the {check.level:.0%} band held the price, by days ahead**")
-    st.dataframe(report.band_table(check), width="stretch")
+    readings(report.volatility_readings(check, spacing))
+    unit = frequency.plural(spacing)
+    st.markdown(f"**How often the {check.level:.0%} band held the price, by {unit} ahead**")
+    st.dataframe(report.band_table(check, spacing), width="stretch")
     st.caption(
-        f"Measured on test days the model never saw; “on target” is within 3 points of "
-        f"{check.level:.0%}. Every band is calibrated on validation days only."
+        f"Measured on test {unit} the model never saw; “on target” is within "
+        f"{report.ON_TARGET_POINTS} points of "
+        f"{check.level:.0%}. Every band is calibrated on validation {unit} only."
     )
     with st.expander("Every method's scores on the test part"):
         st.dataframe(report.volatility_table(check), width="stretch")
@@ -363,9 +369,10 @@ def render_turbulence(check) -> None:
 def forecast_source(result: dict) -> str:
     """Which model drew the forecast beyond the last date, in one line."""
     if result.get("final") is not None:
+        best = result["model"].best_epoch_
         return (
             "This forecast comes from the same settings retrained on all days, the test part "
-            f"included, for {result['model'].best_epoch_} epochs (the best count found); every "
+            f"included, for {best} epoch{'s' if best != 1 else ''} (the best count found); every "
             "score above is from the model that never saw the test part."
         )
     return (
@@ -408,17 +415,13 @@ def render_details(result: dict) -> None:
         st.dataframe(report.future_table(check.band, check.level), width="stretch")
         st.caption(
             f"The band should hold the real price {check.level:.0%} of the time; it is "
-            "measured on validation days and checked on test days."
+            f"measured on validation {frequency.plural(spacing)} and checked on test "
+            f"{frequency.plural(spacing)}."
         )
         st.caption(forecast_source(result))
         st.caption(trading_days.trading_calendar(result["series"].index).description)
     show(charts.losses(result["model"].history_), "loss_chart")
-    st.caption(
-        "The loss is the negative log-likelihood of each next day under the LSTM's forecast "
-        "(its move and its size): it falls as the LSTM learns how wild the next day will be. "
-        "Calmer validation days give a lower loss than the training days, so compare each line "
-        "with itself. Training keeps the epoch with the lowest validation loss."
-    )
+    st.caption(report.loss_reading(result["model"].history_, spacing))
     left, right = st.columns(2)
     # built only when clicked: the model file alone takes about a second to write
     left.download_button(
@@ -493,7 +496,8 @@ def start_backtest(series, settings: dict, extras=None) -> None:
     old = state.pop_job(state.BACKTEST_JOB)
     if old is not None:
         old[0].cancel()
-    params = {key: int(settings[key]) for key in ("lookback", "units", "layers", "seed")}
+    # every training setting the page shows, epochs too, so the caption's epochs are the real ones
+    params = {key: int(settings[key]) for key in ("lookback", "epochs", "units", "layers", "seed")}
     work = jobs.Adapted(backtest.walk_forward)
     job, message = ui_jobs.submit(work, series, name="backtest", extras=extras, **params)
     state.set_job_message(state.BACKTEST_JOB, None if job else (message, False))
@@ -536,12 +540,8 @@ def render_backtest(stored: dict | None, series, settings: dict) -> None:
     box(result.reading)
     readings(report.backtest_readings(result))
     show(charts.backtest_folds(series, result.fold_table()), "backtest_chart")
-    st.dataframe(report.backtest_table(result), width="stretch")
-    st.caption(
-        f"Each fold trained up to {backtest.DEFAULT_EPOCHS} epochs; the backtest took "
-        f"{result.seconds:.0f} s. Skill ratio below 1 means a smaller error than tomorrow = "
-        "today; the verdict says whether that gap is more than chance. Band held: the share of "
-        f"the fold's test days inside the {result.level:.0%} band (on target near "
-        f"{result.level:.0%}), one day and {result.horizon} days ahead, with "
-        "GARCH(1,1)'s band beside it."
-    )
+    # a static table wraps to the page's width: an interactive one cut the Verdict off at 1280 px
+    st.table(report.backtest_table(result))
+    # settings without epochs ran walk_forward on its own default
+    epochs = int(stored["settings"].get("epochs", backtest.DEFAULT_EPOCHS))
+    st.caption(report.backtest_caption(result, epochs))

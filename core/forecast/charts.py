@@ -8,6 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.forecast import frequency
+
 # Colours from the Okabe-Ito palette, which stays distinct for red-green colour blindness and on a
 # washed-out projector; each line also has its own dash style, so no pair relies on colour alone.
 # Mid-tone slate for the actual price: readable on the light (5.4:1) and the dark theme (3.4:1).
@@ -83,6 +85,7 @@ def predictions(
     overlays: dict[str, pd.Series] | None = None,
     window_days: int = 182,
     hidden: Collection[str] = (),
+    spacing: frequency.Frequency = frequency.DAILY,
 ) -> go.Figure:
     """Predicted against actual prices on the test part, with the train/test boundary marked.
 
@@ -109,6 +112,8 @@ def predictions(
     hidden : collection of str
         Layers to draw switched off: ``"persistence"``, ``"train_fit"``, ``"band"`` or the name
         of an overlay.
+    spacing : Frequency
+        The data's steps, which name the baseline and the forecast ("next week = this week").
     """
 
     def shown(layer: str) -> bool | str:
@@ -131,7 +136,7 @@ def predictions(
             go.Scatter(
                 x=train_fit.index,
                 y=train_fit["lstm"],
-                name="LSTM on training days",
+                name=f"LSTM on training {frequency.plural(spacing)}",
                 line={"color": TRAIN_FIT, "width": 1.5, "dash": LSTM_DASH},
                 visible=shown("train_fit"),
             )
@@ -153,7 +158,7 @@ def predictions(
         go.Scatter(
             x=test.index,
             y=test["persistence"],
-            name="Tomorrow = today",
+            name=frequency.baseline_name(spacing).capitalize(),
             line={"color": PERSISTENCE, "width": 1.5, "dash": PERSISTENCE_DASH},
             visible=shown("persistence"),
         )
@@ -200,7 +205,7 @@ def predictions(
             go.Scatter(
                 x=[last_date, *future.index],
                 y=[last_price, *future.to_numpy()],
-                name=f"Next {len(future)} days (forecast)",
+                name=f"Next {frequency.steps(len(future), spacing)} (forecast)",
                 line={"color": FORECAST, "width": 2.5, "dash": FORECAST_DASH},
             )
         )
@@ -231,7 +236,7 @@ def predictions(
     figure.update_yaxes(range=_padded_range(always, start))
     return _layout(
         figure,
-        "Predicted against actual prices on days the model never saw",
+        f"Predicted against actual prices on {frequency.plural(spacing)} the model never saw",
         "Price",
         revision=f"predictions {_data_revision(history)} {boundary:%Y-%m-%d}",
     )
@@ -332,21 +337,26 @@ def enlarge(figure: go.Figure, scale: float = PRESENTATION_SCALE) -> go.Figure:
     return figure
 
 
-def horizon_errors(steps: pd.DataFrame) -> go.Figure:
-    """Test-part RMSE of the LSTM and of persistence for each day ahead."""
+def horizon_errors(
+    steps: pd.DataFrame, spacing: frequency.Frequency = frequency.DAILY
+) -> go.Figure:
+    """Test-part RMSE of the LSTM and of persistence for each step ahead (``spacing``'s steps)."""
     figure = go.Figure()
     for column, name, colour in (
         ("lstm_rmse", "LSTM", LSTM),
-        ("persistence_rmse", "Tomorrow = today", PERSISTENCE),
+        ("persistence_rmse", frequency.baseline_name(spacing).capitalize(), PERSISTENCE),
     ):
         figure.add_trace(go.Bar(x=steps.index, y=steps[column], name=name, marker_color=colour))
-    figure.update_xaxes(title="Days ahead", dtick=1 if len(steps) <= 20 else None)
+    unit = frequency.plural(spacing)
+    figure.update_xaxes(title=f"{unit.capitalize()} ahead", dtick=1 if len(steps) <= 20 else None)
     figure.update_layout(hovermode="x")
-    return _layout(figure, "Error by days ahead (test part)", "RMSE (price)", height=320)
+    return _layout(figure, f"Error by {unit} ahead (test part)", "RMSE (price)", height=320)
 
 
-def band_coverage(steps: pd.DataFrame, level: float) -> go.Figure:
-    """Share of test cases each band held at each day ahead, against the promised level.
+def band_coverage(
+    steps: pd.DataFrame, level: float, spacing: frequency.Frequency = frequency.DAILY
+) -> go.Figure:
+    """Share of test cases each band held at each step ahead, against the promised level.
 
     The LSTM's band, and the GARCH(1,1) and static bands when ``steps`` has their columns.
     """
@@ -372,7 +382,10 @@ def band_coverage(steps: pd.DataFrame, level: float) -> go.Figure:
         annotation_text=f"promised {level:.0%}",
         annotation_position="bottom right",
     )
-    figure.update_xaxes(title="Days ahead", dtick=1 if len(steps) <= 20 else None)
+    figure.update_xaxes(
+        title=f"{frequency.plural(spacing).capitalize()} ahead",
+        dtick=1 if len(steps) <= 20 else None,
+    )
     figure.update_yaxes(range=[0, 105], ticksuffix="%")
     return _layout(figure, "How often the band held the price (test part)", "Covered", height=320)
 
@@ -444,13 +457,14 @@ def backtest_folds(history: pd.Series, folds: pd.DataFrame) -> go.Figure:
     )
 
 
-def turbulence(daily: pd.DataFrame) -> go.Figure:
+def turbulence(daily: pd.DataFrame, spacing: frequency.Frequency = frequency.DAILY) -> go.Figure:
     """What the LSTM learned: its forecast volatility against the realised one, GARCH beside it.
 
     ``daily`` is ``VolatilityCheck.daily``: one row per test day with ``actual`` (the log
     return), ``lstm_sigma`` and ``garch_sigma`` (the next-day scale each forecast the day
     before). Realised volatility is the root mean square of the last ``ROLLING_REALISED_DAYS``
     returns; each day's move size is drawn as a faint dot. All in percent of the price.
+    ``spacing`` names the data's steps in the legend and axis ("Week's move", "Weekly").
     """
     realised = daily["actual"].pow(2).rolling(ROLLING_REALISED_DAYS).mean().pow(0.5)
     figure = go.Figure()
@@ -458,13 +472,13 @@ def turbulence(daily: pd.DataFrame) -> go.Figure:
         go.Scatter(
             x=daily.index,
             y=daily["actual"].abs() * 100,
-            name="Day's move (size)",
+            name=f"{_step_name(spacing).capitalize()}'s move (size)",
             mode="markers",
             marker={"color": REALISED, "size": 3, "opacity": 0.35},
         )
     )
     for values, name, colour, dash in (
-        (realised, f"Realised ({ROLLING_REALISED_DAYS}-day)", REALISED, "solid"),
+        (realised, f"Realised ({_rolling_span(spacing)})", REALISED, "solid"),
         (daily["garch_sigma"], "GARCH(1,1) forecast", GARCH, GARCH_DASH),
         (daily["lstm_sigma"], "LSTM forecast", LSTM, "solid"),
     ):
@@ -481,11 +495,33 @@ def turbulence(daily: pd.DataFrame) -> go.Figure:
     figure.update_yaxes(range=[0, top * 100 * 1.3], ticksuffix="%")
     _layout(
         figure,
-        "Forecast and realised volatility (test days)",
-        "Daily volatility",
+        f"Forecast and realised volatility (test {frequency.plural(spacing)})",
+        f"{ADJECTIVES[spacing.name] if spacing.bars == 1 else 'Per-bar'} volatility",
         height=460,
         revision=f"turbulence {len(daily)} {daily.index[0]:%Y%m%d}",
     )
     # four legend entries wrap to four lines on a phone: below the plot they never meet the title
     figure.update_layout(legend={"y": -0.12, "yanchor": "top"}, margin={"t": 50, "b": 40})
     return figure
+
+
+# the volatility axis per kind of data: "Daily volatility", "Weekly volatility"
+ADJECTIVES = {
+    "minute": "Per-minute",
+    "hourly": "Hourly",
+    "daily": "Daily",
+    "weekly": "Weekly",
+    "monthly": "Monthly",
+}
+
+
+def _step_name(spacing: frequency.Frequency) -> str:
+    """One step for a legend: "day", "week", "bar" (a bar of several minutes or hours)."""
+    return spacing.noun if spacing.bars == 1 else "bar"
+
+
+def _rolling_span(spacing: frequency.Frequency) -> str:
+    """The realised line's window: "10-day", "10-week", "10 bars"."""
+    if spacing.bars == 1:
+        return f"{ROLLING_REALISED_DAYS}-{spacing.noun}"
+    return f"{ROLLING_REALISED_DAYS} bars"

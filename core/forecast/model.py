@@ -608,14 +608,14 @@ class Forecaster:
             horizon=horizon,
             methods=methods,
             daily=daily,
-            reading=turbulence_reading(daily, level),
+            reading=turbulence_reading(daily, level, frequency.of(self.series_.index)),
         )
         band = self.future_band(*multipliers)
         return HorizonCheck(
             level=level,
             steps=steps,
             band=band,
-            reading=band_reading(level, steps),
+            reading=band_reading(level, steps, frequency.of(self.series_.index)),
             volatility=volatility,
         )
 

@@ -29,6 +29,7 @@ RANGES = {
 }
 CHOICES = {"units": (8, 16, 32, 64, 128), "layers": (1, 2, 3)}
 TEST_SHARES = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
+ON_TARGET_POINTS = 3  # a band that held within this many points of its promise is on target
 
 
 @dataclass(frozen=True)
@@ -67,16 +68,20 @@ def skill_reading(
     return f"{scale}. {size}; no detectable difference ({tested.chance()})."
 
 
-def direction_reading(direction: float | None, up_day_share: float) -> str:
-    """What the share of moves called right means, or why there is none."""
+def direction_reading(
+    direction: float | None, up_day_share: float, spacing: frequency.Frequency = frequency.DAILY
+) -> str:
+    """What the share of moves called right means, or why there is none, in ``spacing``'s steps."""
     if direction is None:
         return (
-            "The LSTM called no move: with no usable signal it fell back to tomorrow = today, "
-            "which never says up or down."
+            "The LSTM called no move: with no usable signal it fell back to "
+            f"{frequency.baseline_name(spacing)}, which never says up or down."
         )
+    step = spacing.noun if spacing.bars == 1 else "bar"
     return (
-        "How often the LSTM called the day's move up or down correctly; "
-        f"{up_day_share:.1%} of test days went up; always saying “up” scores that."
+        f"How often the LSTM called the {step}'s move up or down correctly; "
+        f"{up_day_share:.1%} of test {frequency.plural(spacing)} went up; always saying “up” "
+        "scores that."
     )
 
 
@@ -116,15 +121,58 @@ def readings(evaluation: Evaluation, forecaster: Forecaster) -> list[Reading]:
         Reading(
             "Direction right",
             _percent(direction),
-            direction_reading(direction, evaluation.up_day_share),
+            direction_reading(direction, evaluation.up_day_share, spacing),
         ),
         Reading(
             "Signal kept",
             f"{forecaster.shrink_:.2f}",
-            "How much of the LSTM's predicted move survived the check on validation days "
-            "(0 = no usable signal, so it falls back to tomorrow = today; 1 = all of it).",
+            "How much of the LSTM's predicted move survived the check on validation "
+            f"{unit} (0 = no usable signal, so it falls back to "
+            f"{frequency.baseline_name(spacing)}; 1 = all of it).",
         ),
     ]
+
+
+def loss_reading(
+    history: Mapping[str, list[float]], spacing: frequency.Frequency = frequency.DAILY
+) -> str:
+    """The learning curve's caption, read from the losses themselves: whether validation loss
+    fell from the first to the best epoch, and which line sits lower at the best epoch.
+
+    ``history`` is the Keras history (``loss`` and ``val_loss`` per epoch); ``spacing`` names
+    the data's steps.
+    """
+    unit = frequency.plural(spacing)
+    step = spacing.noun if spacing.bars == 1 else "bar"
+    text = (
+        f"The loss is the negative log-likelihood of each next {step} under the LSTM's forecast "
+        "(its move and its size); lower is better."
+    )
+    train, val = list(history.get("loss", [])), list(history.get("val_loss", []))
+    if len(val) < 2 or len(train) != len(val):
+        return f"{text} One epoch ran, so there is no curve to read yet."
+    best = min(range(len(val)), key=val.__getitem__)
+    if best > 0:
+        text += (
+            f" Validation loss fell from {val[0]:.4f} at epoch 1 to {val[best]:.4f} at epoch "
+            f"{best + 1}, the epoch training keeps."
+        )
+    else:
+        text += (
+            f" Validation loss never went below epoch 1's {val[0]:.4f}: what the LSTM learned "
+            f"after that did not carry over to new {unit}, so training keeps epoch 1."
+        )
+    if val[best] < train[best]:
+        text += (
+            f" The validation line sits below the training line: the validation {unit} were "
+            f"calmer than the training {unit}, so compare each line with itself."
+        )
+    elif val[best] > train[best]:
+        text += (
+            f" The validation line sits above the training line: the validation {unit} were "
+            f"wilder than the training {unit}, or the LSTM fit the training {unit} too closely."
+        )
+    return text
 
 
 def metrics_table(evaluation: Evaluation) -> pd.DataFrame:
@@ -219,8 +267,8 @@ def horizon_readings(
             Reading(
                 f"{check.level:.0%} band held the price ({noun} {horizon})",
                 "—" if last["test_samples"] == 0 else f"{last['coverage']:.0%}",
-                f"{horizon} {unit} ahead the band held the price on "
-                f"{int(last['test_samples']):,} test {unit} this often, against a promise of "
+                f"{horizon} {unit} ahead the band held the price on this share of "
+                f"{int(last['test_samples']):,} test {unit}, against a promise of "
                 f"{check.level:.0%}"
                 + (
                     f"; GARCH(1,1)'s band {last['garch_coverage']:.0%}, the static band "
@@ -246,33 +294,42 @@ def horizon_readings(
     ]
 
 
-def volatility_readings(check: HorizonCheck) -> list[Reading]:
-    """What the LSTM learned about turbulence, against GARCH(1,1), each with a reading."""
+def volatility_readings(
+    check: HorizonCheck, spacing: frequency.Frequency = frequency.DAILY
+) -> list[Reading]:
+    """What the LSTM learned about turbulence, against GARCH(1,1), each with a reading, in the
+    data's steps (``spacing``)."""
+    noun = spacing.noun
+    step = noun if spacing.bars == 1 else "bar"
     scores = check.volatility.methods
     lstm, garch = scores["lstm"], scores["garch"]
     daily = check.volatility.daily
     half = (daily["lstm_upper"] - daily["lstm_lower"]) / 2
     better = "better than" if lstm["qlike"] < garch["qlike"] else "not as good as"
-    narrower = "narrower" if lstm["width_day1"] < garch["width_day1"] else "wider"
+    # the comparison follows the widths as shown: both at ±1.0% read "about as wide"
+    if f"{lstm['width_day1'] / 2:.1%}" == f"{garch['width_day1'] / 2:.1%}":
+        narrower = "about as wide"
+    else:
+        narrower = "narrower" if lstm["width_day1"] < garch["width_day1"] else "wider"
     return [
         Reading(
-            "Band width, day 1",
+            f"Band width, {noun} 1",
             f"±{lstm['width_day1'] / 2:.1%}",
-            f"The LSTM's next-day band averaged this share of the price; it ranged from "
-            f"±{half.min():.1%} on the calmest test day to ±{half.max():.1%} on the stormiest; "
-            f"GARCH(1,1)'s averaged ±{garch['width_day1'] / 2:.1%}, so the LSTM's was "
-            f"{narrower} on a typical day.",
+            f"The LSTM's {frequency.next_adjective(spacing)} band averaged this share of the "
+            f"price; it ranged from ±{half.min():.1%} on the calmest test {noun} to "
+            f"±{half.max():.1%} on the stormiest; GARCH(1,1)'s averaged "
+            f"±{garch['width_day1'] / 2:.1%}, so the LSTM's was {narrower} on a typical {noun}.",
         ),
         Reading(
             "Turbulence score (QLIKE)",
             f"{lstm['qlike']:.3f}",
-            f"How well the LSTM's forecast variance matched the day's actual move (lower is "
-            f"better): GARCH(1,1) scored {garch['qlike']:.3f}, a rolling 20-day volatility "
+            f"How well the LSTM's forecast variance matched the {noun}'s actual move (lower is "
+            f"better): GARCH(1,1) scored {garch['qlike']:.3f}, a rolling 20-{step} volatility "
             f"{scores['rolling']['qlike']:.3f}, the static band {scores['static']['qlike']:.3f}; "
             f"the LSTM was {better} GARCH.",
         ),
         Reading(
-            "Interval score, day 1",
+            f"Interval score, {noun} 1",
             f"{lstm['winkler_day1']:.2%}",
             "The band's width plus a penalty for every miss (Winkler score, lower is better; "
             f"a share of the price): GARCH(1,1) {garch['winkler_day1']:.2%}, the static band "
@@ -281,27 +338,32 @@ def volatility_readings(check: HorizonCheck) -> list[Reading]:
     ]
 
 
-def band_table(check: HorizonCheck) -> pd.DataFrame:
-    """How often each band held the price on test days, per day ahead, against the promise."""
+def band_table(check: HorizonCheck, spacing: frequency.Frequency = frequency.DAILY) -> pd.DataFrame:
+    """How often each band held the price on test days, per step ahead (``spacing``'s steps),
+    against the promise."""
+    unit = frequency.plural(spacing)
     steps = check.steps
     tested = steps["test_samples"] > 0  # a step past the test part's end has nothing to hold
 
     def held(column: str) -> list[str]:
         return [f"{v:.0%}" if ok else "—" for v, ok in zip(steps[column], tested, strict=True)]
 
-    gap = (steps["coverage"] - check.level) * 100
+    # whole points, rounded once: the label and the "on target" rule read the same number
+    gap = [round(value) for value in (steps["coverage"] - check.level) * 100]
     return pd.DataFrame(
         {
             "LSTM band held": held("coverage"),
             "Against the promise": [
-                (f"{value:+.0f} pts" + (" (on target)" if abs(value) <= 3 else "")) if ok else "—"
+                (f"{value:+d} pts" + (" (on target)" if abs(value) <= ON_TARGET_POINTS else ""))
+                if ok
+                else "—"
                 for value, ok in zip(gap, tested, strict=True)
             ],
             "GARCH(1,1) held": held("garch_coverage"),
             "Static band held": held("static_coverage"),
-            "Test days": steps["test_samples"].map("{:,}".format),
+            f"Test {unit}": steps["test_samples"].map("{:,}".format),
         },
-        index=pd.Index(steps.index, name="Days ahead"),
+        index=pd.Index(steps.index, name=f"{unit.capitalize()} ahead"),
     )
 
 
@@ -357,26 +419,44 @@ def backtest_readings(result: Backtest) -> list[Reading]:
 
 
 def backtest_table(result: Backtest) -> pd.DataFrame:
-    """The fold table with readable column names and numbers."""
+    """The fold table with short column names, so that all of it fits a 1280 px page.
+
+    The caption (:func:`backtest_caption`) says what each short name means.
+    """
     table = result.fold_table()
     return pd.DataFrame(
         {
             "Test block": [
-                f"{start:%d %b %Y} → {end:%d %b %Y}"
+                f"{start:%d %b %y} → {end:%d %b %y}"
                 for start, end in zip(table["test_start"], table["test_end"], strict=True)
             ],
-            "Training days": table["train_days"].map("{:,}".format),
+            "Trained on": table["train_days"].map("{:,}".format),
             "LSTM RMSE": table["lstm_rmse"].map("{:,.2f}".format),
-            "Tomorrow = today RMSE": table["persistence_rmse"].map("{:,.2f}".format),
-            "Skill ratio": table["skill_ratio"].map("{:.3f}".format),
+            "Baseline RMSE": table["persistence_rmse"].map("{:,.2f}".format),
+            "Skill": table["skill_ratio"].map("{:.3f}".format),
             "Verdict": [
                 f"{fold.verdict.label} (p = {fold.verdict.p_value:.2f})" for fold in result.folds
             ],
-            "Band held (day 1)": table["band_coverage"].map("{:.0%}".format),
-            "Band held (last day)": table["band_coverage_last_day"].map(_share),
-            "GARCH held (day 1)": table["garch_coverage"].map(_share),
+            "Band, 1st": table["band_coverage"].map("{:.0%}".format),
+            "Band, last": table["band_coverage_last_day"].map(_share),
+            "GARCH, 1st": table["garch_coverage"].map(_share),
         },
-        index=pd.Index(table.index, name="Fold"),
+        # labels, not numbers: a static table hides a plain 1, 2, 3… index
+        index=pd.Index([f"Fold {number}" for number in table.index], name="Fold"),
+    )
+
+
+def backtest_caption(result: Backtest, epochs: int) -> str:
+    """The fold table's caption: the epochs each fold trained with (``epochs``, the setting the
+    backtest ran on), its time, and what each short column name means."""
+    return (
+        f"Each fold trained up to {epochs} epoch{'s' if epochs != 1 else ''}; the backtest took "
+        f"{result.seconds:.0f} s. Trained on: the days before the test block. Baseline: "
+        "tomorrow = today. Skill: the skill ratio, below 1 means a smaller error than the "
+        "baseline; the verdict says whether that gap is more than chance. Band, 1st and last: "
+        f"the share of the fold's test days inside the {result.level:.0%} band (on target near "
+        f"{result.level:.0%}), one day and {result.horizon} days ahead; GARCH, 1st: GARCH(1,1)'s "
+        "band one day ahead."
     )
 
 
@@ -472,13 +552,33 @@ def train_run(
     }
 
 
+# the returns' name per kind of data, on screen: "daily returns", "weekly returns"
+RETURNS = {
+    "minute": "per-minute returns",
+    "hourly": "hourly returns",
+    "daily": "daily returns",
+    "weekly": "weekly returns",
+    "monthly": "monthly returns",
+}
+
+
 def inputs_line(forecaster: Forecaster) -> str:
-    """One line saying what the LSTM read at each step, and any input it had to leave out."""
-    line = f"The LSTM read {forecaster.inputs_reading}."
+    """One line saying what the LSTM read at each step, in the data's steps, and any input it
+    had to leave out."""
+    spacing = frequency.of(forecaster.series_.index)
+    step = spacing.noun if spacing.bars == 1 else "bar"
+    names = {
+        "returns": RETURNS[spacing.name] if spacing.bars == 1 else "per-bar returns",
+        "range": f"the {step}'s high–low range",
+        "volume": f"the {step}'s change in volume",
+    }
+    words = [names[name] for name in forecaster.inputs_]
+    read = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    line = f"The LSTM read {read}."
     if "range" in forecaster.inputs_:
         line += (
-            " For days beyond the last date, whose range is unknown, it assumes a range in "
-            "line with the turbulence it forecasts."
+            f" For {frequency.plural(spacing)} beyond the last date, whose range is unknown, it "
+            "assumes a range in line with the turbulence it forecasts."
         )
     return " ".join([line, *forecaster.input_notes_])
 
@@ -500,6 +600,7 @@ def run_record(
         "best_epoch": forecaster.best_epoch_,
         "stopped": forecaster.stopped_,
         "predictions": evaluation.predictions["lstm"],
+        "spacing": frequency.of(forecaster.series_.index),
     }
 
 
@@ -552,7 +653,9 @@ def history_table(runs: list[dict]) -> pd.DataFrame:
                 "Epochs": f"{run['epochs_run']} of {run['settings']['epochs']}"
                 + (" (stopped)" if run["stopped"] else ""),
                 "Units × layers": f"{run['settings']['units']} × {run['settings']['layers']}",
-                "Horizon": f"{run['settings']['horizon']} days",
+                "Horizon": frequency.steps(
+                    run["settings"]["horizon"], run.get("spacing", frequency.DAILY)
+                ),
                 "Test share": f"{run['settings']['test_share']:.0%}",
                 "Seed": run["settings"]["seed"],
             }

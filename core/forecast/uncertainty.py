@@ -18,11 +18,24 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.forecast import frequency
+
 DEFAULT_LEVEL = 0.8  # share of outcomes the uncertainty band should hold
 MIN_BAND_SAMPLES = 10  # validation errors needed to measure a band step rather than extrapolate it
 ROLLING_DAYS = 20  # the rolling-volatility baseline's window (about a trading month)
 STORM_SHARE = 0.2  # the stormiest fifth of the test weeks, for the turbulence reading
 WEEK = 5  # trading days per week
+STORM_WIDENING = 1.2  # the band must be this many times as wide in storms to have learned them
+STORM_SHORTFALL = 0.05  # held this far below the promise in storms: under-covered
+# stretches of the test part the turbulence reading compares, per kind of data: its name and
+# the pandas period that groups the timestamps (daily data uses WEEK-day blocks instead)
+GROUPS = {
+    "minute": ("hours", "h"),
+    "hourly": ("days", "D"),
+    "daily": ("weeks", "W"),
+    "weekly": ("months", "M"),
+    "monthly": ("years", "Y"),
+}
 METHODS = ("lstm", "garch", "rolling", "static")
 METHOD_NAMES = {
     "lstm": "LSTM",
@@ -73,24 +86,29 @@ class HorizonCheck:
     volatility: VolatilityCheck | None = None
 
 
-def band_reading(level: float, steps: pd.DataFrame) -> str:
-    """One sentence on how often the band held the actual price on the test part."""
+def band_reading(
+    level: float, steps: pd.DataFrame, spacing: frequency.Frequency = frequency.DAILY
+) -> str:
+    """One sentence on how often the band held the actual price on the test part, in the data's
+    steps (``spacing``)."""
     first = steps.iloc[0]
+    unit = frequency.plural(spacing)
+    one = f"one {spacing.noun}" if spacing.bars == 1 else "one step"
     text = (
         f"The {level:.0%} band covered {first['coverage']:.0%} of "
-        f"{int(first['test_samples']):,} test days one day ahead"
+        f"{int(first['test_samples']):,} test {unit} {one} ahead"
     )
     last = steps.iloc[-1]
     if len(steps) > 1 and last["test_samples"] > 0:
-        text += f" and {last['coverage']:.0%} {len(steps)} days ahead"
+        text += f" and {last['coverage']:.0%} {frequency.steps(len(steps), spacing)} ahead"
     gap = first["coverage"] - level
     if abs(gap) <= 0.05:
         verdict = "close to its promise"
     elif gap < 0:
-        verdict = "too narrow: real moves were wilder than on the validation days"
+        verdict = f"too narrow: real moves were wilder than on the validation {unit}"
     else:
-        verdict = "wider than needed: the test days were calmer than the validation days"
-    return f"{text} (aim: {level:.0%}); one day ahead it is {verdict}."
+        verdict = f"wider than needed: the test {unit} were calmer than the validation {unit}"
+    return f"{text} (aim: {level:.0%}); {one} ahead it is {verdict}."
 
 
 def check_horizon(horizon: int) -> None:
@@ -178,19 +196,29 @@ def rolling_variances(returns: np.ndarray, origins: np.ndarray, horizon: int) ->
     return np.repeat(windows.var(axis=1, ddof=1)[:, None], horizon, axis=1)
 
 
-def turbulence_reading(daily: pd.DataFrame, level: float) -> str:
-    """One sentence: how much the band widened in the stormiest test weeks, and if it held.
+def turbulence_reading(
+    daily: pd.DataFrame, level: float, spacing: frequency.Frequency = frequency.DAILY
+) -> str:
+    """One sentence: how much the band widened in the stormiest stretches of the test part, if
+    it held there, and what that says; the conclusion follows the numbers.
 
-    Test days are grouped into weeks of ``WEEK`` days; the stormiest ``STORM_SHARE`` of weeks
-    by realised volatility (root mean square return) are compared with the other weeks.
+    Daily test days are grouped into weeks of ``WEEK`` days; other data into the calendar
+    stretch of :data:`GROUPS` (hourly bars into days, weekly ones into months). The stormiest
+    ``STORM_SHARE`` of stretches by realised volatility (root mean square return) are compared
+    with the others. The band "learned that storms follow storms" only when it was at least
+    ``STORM_WIDENING`` times as wide in storms; it was under-covered when it held the price
+    more than ``STORM_SHORTFALL`` below the promise there.
     """
-    weeks = np.arange(len(daily)) // WEEK
-    realised = daily["actual"].pow(2).groupby(weeks).mean()
+    groups, grouping = GROUPS[spacing.name]
+    if spacing.name == "daily":
+        stretch = np.arange(len(daily)) // WEEK
+    else:
+        stretch = daily.index.to_period(grouping).astype(str).to_numpy()
+    realised = daily["actual"].pow(2).groupby(stretch).mean()
     n_storm = max(1, int(round(len(realised) * STORM_SHARE)))
     if len(realised) < 2:
-        return "The test part is too short to tell stormy weeks from calm ones."
-    storm_weeks = realised.nlargest(n_storm).index
-    storm = np.isin(weeks, storm_weeks)
+        return f"The test part is too short to tell stormy {groups} from calm ones."
+    storm = np.isin(stretch, realised.nlargest(n_storm).index)
 
     def widened(name: str) -> tuple[float, float]:
         width = daily[f"{name}_upper"] - daily[f"{name}_lower"]
@@ -201,14 +229,25 @@ def turbulence_reading(daily: pd.DataFrame, level: float) -> str:
 
     lstm_ratio, lstm_held = widened("lstm")
     garch_ratio, garch_held = widened("garch")
+    price = f"{frequency.next_adjective(spacing)} price"
+    under = lstm_held < level - STORM_SHORTFALL
+    if round(lstm_ratio, 1) >= STORM_WIDENING:
+        verdict = "it learned that storms follow storms" + (
+            ", but not enough: in storms the price fell outside the band too often" if under else ""
+        )
+    elif lstm_ratio > 1.0:
+        verdict = "it hardly widened in storms, so it did not learn much about the turbulence" + (
+            ", and storms were under-covered" if under else ""
+        )
+    else:
+        return (
+            f"On the {n_storm} stormiest test {groups} the LSTM's band was no wider than on the "
+            f"other {groups} ({lstm_ratio:.1f}×) and held the {price} {lstm_held:.0%} of the "
+            f"time (aim {level:.0%}; GARCH: {garch_ratio:.1f}×, {garch_held:.0%}): it did not "
+            "learn the turbulence" + (", and storms were under-covered." if under else ".")
+        )
     return (
-        f"On the {n_storm} stormiest test weeks the LSTM's band was {lstm_ratio:.1f}× as wide as "
-        f"on the other weeks and held the next-day price {lstm_held:.0%} of the time (aim "
-        f"{level:.0%}; GARCH: {garch_ratio:.1f}× and {garch_held:.0%}): it learned that storms "
-        "follow storms."
-        if lstm_ratio > 1.0
-        else f"On the {n_storm} stormiest test weeks the LSTM's band was no wider than on the "
-        f"other weeks ({lstm_ratio:.1f}×) and held the next-day price {lstm_held:.0%} of the "
-        f"time (aim {level:.0%}; GARCH: {garch_ratio:.1f}×, {garch_held:.0%}): it did not "
-        "learn the turbulence."
+        f"On the {n_storm} stormiest test {groups} the LSTM's band was {lstm_ratio:.1f}× as wide "
+        f"as on the other {groups} and held the {price} {lstm_held:.0%} of the time (aim "
+        f"{level:.0%}; GARCH: {garch_ratio:.1f}× and {garch_held:.0%}): {verdict}."
     )
