@@ -21,7 +21,8 @@ with left, st.container(border=True):
     )
     st.markdown(
         "Type one review or many and get a positive/negative score at once, from an LSTM trained "
-        "on real IMDB movie reviews. See which words pushed the score up or down."
+        "on real movie reviews and rated phrases. Watch its memory word by word, and see the same "
+        "words in another order (“a mess, but glorious”) get the opposite verdict."
     )
     st.page_link("app_pages/sentiment.py", label="Open review sentiment", icon=":material/reviews:")
 with right, st.container(border=True):
