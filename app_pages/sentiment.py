@@ -3,12 +3,7 @@
 import streamlit as st
 
 from core.paths import sentiment_model_dir
-from core.sentiment import (
-    card,
-    load_metrics,
-    load_model,
-    split_reviews,
-)
+from core.sentiment import card, load_metrics, load_model, split_reviews
 from core.sentiment import data as reviews
 from ui import explain as ui_explain
 from ui import sentiment as view
@@ -118,13 +113,8 @@ def train_tab() -> None:
     view.collect_training()
     if view.training_failure() or clicked:
         try:
-            if upload is not None:
-                frame = reviews.read_review_csv(upload.getvalue(), upload.name)
-                texts, labels = reviews.labelled_reviews(frame)
-            elif size:
-                texts, labels = reviews.bundled_subset(size)
-            else:
-                raise ValueError("Upload a labelled CSV first, or pick the bundled sample.")
+            data, name = (upload.getvalue(), upload.name) if upload is not None else (None, "")
+            texts, labels = reviews.training_reviews(data, name, size)
         except ValueError as error:
             st.error(str(error))
             return

@@ -471,3 +471,14 @@ def test_with_article_uses_an_before_numbers_read_with_a_vowel(number, expected)
 def test_reading_of_says_an_eighty_something_percent_chance():
     assert "gives an 89% chance" in reading_of(0.89)
     assert "gives a 97% chance" in reading_of(0.97)
+
+
+def test_training_reviews_come_from_the_csv_the_bundle_or_a_message():
+    from core.sentiment.data import training_reviews
+
+    texts, labels = training_reviews(b"text,label\ngreat fun,1\ndull mess,0\n", "mine.csv")
+    assert texts == ["great fun", "dull mess"] and list(labels) == [1, 0]
+    texts, labels = training_reviews(None, size=40)
+    assert len(texts) == 40 and sorted(set(labels.tolist())) == [0, 1]
+    with pytest.raises(ValueError, match="Upload a labelled CSV first"):
+        training_reviews(None)

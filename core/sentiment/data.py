@@ -474,3 +474,21 @@ def negation_examples(
         made.append(template.format(s=subject, x=phrases[index].rstrip(" .!")))
         made_labels.append(int(phrase_labels[index]) ^ int(negate))
     return made, np.array(made_labels, dtype=int)
+
+
+def training_reviews(
+    data: bytes | None, name: str = "upload.csv", size: int = 0
+) -> tuple[list[str], np.ndarray]:
+    """The reviews a session's model learns from: a labelled CSV's when ``data`` is given,
+    else ``size`` bundled reviews.
+
+    Raises
+    ------
+    ValueError
+        When the CSV cannot be read or labelled, or when neither source was given.
+    """
+    if data is not None:
+        return labelled_reviews(read_review_csv(data, name))
+    if size:
+        return bundled_subset(size)
+    raise ValueError("Upload a labelled CSV first, or pick the bundled sample.")
