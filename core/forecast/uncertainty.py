@@ -117,24 +117,33 @@ def check_horizon(horizon: int) -> None:
         raise ValueError(f"The horizon is {horizon} days; pick from 1 to 60.")
 
 
+def _step_quantiles(values: np.ndarray, level: float, widen: bool):
+    """Per-step ``level``-central quantiles of ``values`` (rows × steps, NaN = missing).
+
+    A step with fewer than MIN_BAND_SAMPLES values takes the last measured step's quantiles,
+    widened like the square root of the distance when ``widen``.
+    """
+    tail = (1.0 - level) / 2.0
+    counts = np.isfinite(values).sum(axis=0)
+    measured = counts >= MIN_BAND_SAMPLES
+    lower, upper = np.empty(values.shape[1]), np.empty(values.shape[1])
+    last = 0
+    for step in range(values.shape[1]):
+        if measured[step]:
+            lower[step], upper[step] = np.nanquantile(values[:, step], [tail, 1.0 - tail])
+            last = step
+        else:
+            factor = np.sqrt((step + 1) / (last + 1)) if widen else 1.0
+            lower[step], upper[step] = lower[last] * factor, upper[last] * factor
+    return lower, upper, counts, measured
+
+
 def error_quantiles(errors: np.ndarray, level: float):
     """Per-step lower and upper error quantiles; too-thin steps widen like the square root of k.
 
     Step 1 always has enough errors: the validation part holds at least data.MIN_VALIDATION_DAYS.
     """
-    tail = (1.0 - level) / 2.0
-    counts = np.isfinite(errors).sum(axis=0)
-    measured = counts >= MIN_BAND_SAMPLES
-    lower, upper = np.empty(errors.shape[1]), np.empty(errors.shape[1])
-    last = 0
-    for step in range(errors.shape[1]):
-        if measured[step]:
-            lower[step], upper[step] = np.nanquantile(errors[:, step], [tail, 1.0 - tail])
-            last = step
-        else:
-            widen = np.sqrt((step + 1) / (last + 1))
-            lower[step], upper[step] = lower[last] * widen, upper[last] * widen
-    return lower, upper, counts, measured
+    return _step_quantiles(errors, level, widen=True)
 
 
 def conformal_multipliers(errors: np.ndarray, scales: np.ndarray, level: float):
@@ -151,18 +160,7 @@ def conformal_multipliers(errors: np.ndarray, scales: np.ndarray, level: float):
     """
     with np.errstate(invalid="ignore", divide="ignore"):
         standardised = np.where(scales > 0, errors / scales, np.nan)
-    tail = (1.0 - level) / 2.0
-    counts = np.isfinite(standardised).sum(axis=0)
-    measured = counts >= MIN_BAND_SAMPLES
-    lower, upper = np.empty(errors.shape[1]), np.empty(errors.shape[1])
-    last = 0
-    for step in range(errors.shape[1]):
-        if measured[step]:
-            lower[step], upper[step] = np.nanquantile(standardised[:, step], [tail, 1.0 - tail])
-            last = step
-        else:
-            lower[step], upper[step] = lower[last], upper[last]
-    return lower, upper, counts, measured
+    return _step_quantiles(standardised, level, widen=False)
 
 
 def garch_variances(returns: np.ndarray, train_end: int, origins: np.ndarray, horizon: int):
